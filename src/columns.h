@@ -1,0 +1,93 @@
+/* Object kinds and their columns, described once: batch headers, JSON keys,
+ * --list-columns, --columns and --sort all read these tables. */
+#ifndef IPCTOP_COLUMNS_H
+#define IPCTOP_COLUMNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+enum col_type {
+	CT_INT,       /* int field */
+	CT_U64,       /* uint64_t field */
+	CT_PID,       /* pid_t field, 0 shown as none */
+	CT_KEY,       /* SysV key: text 0x%08x, JSON unsigned */
+	CT_NAME,      /* the object's name bytes */
+	CT_USER,      /* uid_t field shown as a user name */
+	CT_GROUP,     /* gid_t field shown as a group name */
+	CT_ID,        /* uid_t/gid_t number */
+	CT_MODE,      /* permission bits, octal */
+	CT_PERMS,     /* permission bits, rwxrwxrwx */
+	CT_TIME,      /* int64_t seconds since the epoch, 0 = never */
+	CT_DEV,       /* uint64_t dev_t, major:minor */
+	CT_FLAG,      /* bit of the mode field (mask in aux) */
+	CT_PERSIST,   /* enum persistence */
+	CT_NOTIFY,    /* POSIX mq notification method */
+	CT_SEMS,      /* SysV per-semaphore values */
+};
+
+/* When a column's field is valid. */
+enum col_cond {
+	CC_ALWAYS,
+	CC_CREATOR,   /* has_creator */
+	CC_ATTR,      /* has_attr */
+	CC_RSS,       /* has_rss */
+	CC_VALUE,     /* has_value */
+	CC_SEMS,      /* has_sems */
+	CC_NOTIFY,    /* notify_pid != 0 */
+};
+
+struct column {
+	const char *name;         /* JSON key and --columns/--sort name */
+	const char *header;       /* text table header */
+	enum col_type type;
+	size_t offset;            /* of the field in struct ipc_object */
+	enum col_cond cond;
+	unsigned int aux;         /* CT_FLAG: the mode bit */
+	const char *help;         /* untranslated, for --list-columns and the man page */
+};
+
+enum cell_type { CELL_NULL, CELL_INT, CELL_UINT, CELL_STR, CELL_BYTES, CELL_BOOL, CELL_SEMS };
+
+/* A column's value for one object, before formatting. */
+struct cell {
+	enum cell_type type;
+	int64_t i;
+	uint64_t u;
+	const char *s;            /* CELL_STR, CELL_BYTES; not owned */
+	size_t len;
+	bool b;
+	const struct ipc_object *obj; /* CELL_SEMS */
+	char buf[32];             /* storage for short formatted strings */
+};
+
+struct kind_class {
+	const char *name;         /* JSON "kind" and --only name */
+	const char *title;        /* untranslated section title */
+	const char *short_title;  /* untranslated, for summaries */
+	const int *columns;       /* all columns, in order, ending with -1 */
+	const int *defaults;      /* shown in text by default, ending with -1 */
+	int default_sort;         /* column index */
+};
+
+extern const struct column columns[];
+extern const size_t ncolumns;
+extern const struct kind_class kind_classes[KIND_COUNT];
+
+int column_by_name(const char *name);
+/* The column of this kind with that name, or -1. */
+int kind_column_by_name(enum ipc_kind kind, const char *name);
+bool kind_has_column(enum ipc_kind kind, int col);
+void column_value(int col, const struct ipc_object *obj, struct cell *out);
+int cell_compare(const struct cell *a, const struct cell *b);
+int kind_by_name(const char *name);
+const char *persistence_name(enum persistence p);
+
+/* Objects of one kind, sorted by sort_col (a column of that kind, or -1 for the
+ * kind's default order). Returns a malloc'd array. */
+const struct ipc_object **kind_rows(const struct snapshot *snap, enum ipc_kind kind,
+				    int sort_col, bool reverse, size_t *n);
+
+#endif

@@ -1,0 +1,108 @@
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "columns.h"
+#include "options.h"
+#include "xalloc.h"
+
+int parse_seconds(const char *s, double max, double *out)
+{
+	char *end;
+
+	if (!s || !*s || (*s < '0' || *s > '9'))
+		return -1;      /* no sign, no leading space, no "inf"/"nan" */
+	errno = 0;
+	double v = strtod(s, &end);
+
+	if (errno || *end || !isfinite(v) || v <= 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int parse_count(const char *s, long max, long *out)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+
+	if (errno || *end || v <= 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int split_list(const char *s, char ***out, size_t *n)
+{
+	char **list = NULL;
+	size_t count = 0;
+	const char *p = s;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (len == 0) {
+			free_list(list, count);
+			return -1;
+		}
+		list = xreallocarray(list, count + 1, sizeof(*list));
+		list[count] = xmalloc(len + 1);
+		memcpy(list[count], p, len);
+		list[count][len] = '\0';
+		count++;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	*out = list;
+	*n = count;
+	return 0;
+}
+
+void free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+int parse_kinds(const char *s, unsigned int *mask, char **bad)
+{
+	char **list;
+	size_t n;
+	unsigned int m = 0;
+
+	*bad = NULL;
+	if (!s || split_list(s, &list, &n) < 0) {
+		*bad = xstrdup(s ? s : "");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int k = kind_by_name(list[i]);
+
+		if (k >= 0)
+			m |= 1u << k;
+		else if (strcmp(list[i], "sysv") == 0)
+			m |= (1u << KIND_SYSV_MSG) | (1u << KIND_SYSV_SHM) | (1u << KIND_SYSV_SEM);
+		else if (strcmp(list[i], "posix") == 0)
+			m |= (1u << KIND_POSIX_MQ) | (1u << KIND_POSIX_SHM) | (1u << KIND_POSIX_SEM);
+		else if (strcmp(list[i], "all") == 0)
+			m |= (1u << KIND_COUNT) - 1;
+		else {
+			*bad = xstrdup(list[i]);
+			free_list(list, n);
+			return -1;
+		}
+	}
+	free_list(list, n);
+	*mask = m;
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* Renderers: they only read the snapshot. */
+#ifndef IPCTOP_RENDER_H
+#define IPCTOP_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "snapshot.h"
+
+#define JSON_SCHEMA_VERSION 1
+
+struct render_opts {
+	unsigned int kinds;          /* 1u << KIND_* to show */
+	const char *sort_name;       /* column name, or NULL for each kind's default */
+	bool reverse;
+	char **columns;              /* text: column names to show, NULL for defaults */
+	size_t ncolumns;
+	bool columns_add;            /* the names are added to the defaults */
+	bool utf8;                   /* the output may carry UTF-8 */
+};
+
+void render_text(FILE *f, const struct snapshot *snap, const struct render_opts *ro);
+void render_json(FILE *f, const struct snapshot *snap, const struct render_opts *ro);
+
+#endif

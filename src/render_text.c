@@ -1,0 +1,235 @@
+/* Batch text: a summary, the limits, the notes, then one table per kind. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "columns.h"
+#include "escape.h"
+#include "nls.h"
+#include "render.h"
+#include "xalloc.h"
+
+#define MAX_TEXT_SEMS 16
+
+static void format_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm))
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	else
+		snprintf(buf, len, "%" PRId64, t);
+}
+
+/* The text of one cell, malloc'd, and its display width. */
+static char *cell_text(int col, const struct ipc_object *o, bool utf8, size_t *width)
+{
+	const struct column *c = &columns[col];
+	struct cell v;
+	char buf[64];
+
+	column_value(col, o, &v);
+	switch (v.type) {
+	case CELL_NULL:
+		snprintf(buf, sizeof(buf), "-");
+		break;
+	case CELL_INT:
+		if (c->type == CT_TIME)
+			format_time(v.i, buf, sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), "%" PRId64, v.i);
+		break;
+	case CELL_UINT:
+		if (c->type == CT_KEY)
+			snprintf(buf, sizeof(buf), "0x%08" PRIx64, v.u);
+		else
+			snprintf(buf, sizeof(buf), "%" PRIu64, v.u);
+		break;
+	case CELL_BOOL:
+		snprintf(buf, sizeof(buf), "%s", v.b ? "yes" : "no");
+		break;
+	case CELL_STR:
+	case CELL_BYTES:
+		/* user and group names come from NSS and are escaped like object names */
+		return text_escape(v.s, v.type == CELL_STR ? strlen(v.s) : v.len, utf8, width);
+	case CELL_SEMS: {
+		size_t n = o->count, len = 0, alloc = n * 12 + 8;
+		char *s = xmalloc(alloc);
+
+		s[0] = '\0';
+		for (size_t i = 0; i < n && i < MAX_TEXT_SEMS; i++)
+			len += (size_t)snprintf(s + len, alloc - len, "%s%d", i ? "," : "",
+						o->sems[i].value);
+		if (n > MAX_TEXT_SEMS)
+			len += (size_t)snprintf(s + len, alloc - len, ",...");
+		*width = len;
+		return s;
+	}
+	}
+	*width = strlen(buf);
+	return xstrdup(buf);
+}
+
+static bool column_right_aligned(int col)
+{
+	switch (columns[col].type) {
+	case CT_INT:
+	case CT_U64:
+	case CT_PID:
+	case CT_ID:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The columns a kind shows in text, in order; returns the count. */
+static size_t text_columns(enum ipc_kind kind, const struct render_opts *ro, int *out)
+{
+	size_t n = 0;
+
+	if (!ro->columns || ro->columns_add)
+		for (const int *c = kind_classes[kind].defaults; *c >= 0; c++)
+			out[n++] = *c;
+	for (size_t i = 0; ro->columns && i < ro->ncolumns; i++) {
+		int col = kind_column_by_name(kind, ro->columns[i]);
+		bool dup = false;
+
+		for (size_t j = 0; j < n; j++)
+			dup |= out[j] == col;
+		if (col >= 0 && !dup)
+			out[n++] = col;
+	}
+	return n;
+}
+
+static void render_kind(FILE *f, const struct snapshot *snap, enum ipc_kind kind,
+			const struct render_opts *ro)
+{
+	const struct kind_class *kc = &kind_classes[kind];
+	int cols[64];
+	size_t ncols = text_columns(kind, ro, cols);
+	int sort = ro->sort_name ? kind_column_by_name(kind, ro->sort_name) : -1;
+	size_t nrows;
+	const struct ipc_object **rows = kind_rows(snap, kind, sort, ro->reverse, &nrows);
+
+	fprintf(f, "\n%s: %zu\n", _(kc->title), nrows);
+	if (nrows == 0 || ncols == 0) {
+		free(rows);
+		return;
+	}
+
+	char **cells = xcalloc(nrows * ncols, sizeof(*cells));
+	size_t *widths = xcalloc(nrows * ncols, sizeof(*widths));
+	size_t colw[64];
+
+	for (size_t c = 0; c < ncols; c++)
+		colw[c] = strlen(columns[cols[c]].header);
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncols; c++) {
+			size_t i = r * ncols + c;
+
+			cells[i] = cell_text(cols[c], rows[r], ro->utf8, &widths[i]);
+			if (widths[i] > colw[c])
+				colw[c] = widths[i];
+		}
+
+	for (size_t c = 0; c < ncols; c++) {
+		const char *h = columns[cols[c]].header;
+		bool last = c + 1 == ncols;
+
+		if (column_right_aligned(cols[c]))
+			fprintf(f, "%*s%s", (int)colw[c], h, last ? "\n" : " ");
+		else
+			fprintf(f, "%-*s%s", last ? 0 : (int)colw[c], h, last ? "\n" : " ");
+	}
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncols; c++) {
+			size_t i = r * ncols + c;
+			size_t pad = colw[c] - widths[i];
+			bool last = c + 1 == ncols;
+
+			if (column_right_aligned(cols[c]))
+				fprintf(f, "%*s", (int)pad, "");
+			fputs(cells[i], f);
+			if (!column_right_aligned(cols[c]) && !last)
+				fprintf(f, "%*s", (int)pad, "");
+			fputs(last ? "\n" : " ", f);
+			free(cells[i]);
+		}
+	free(cells);
+	free(widths);
+	free(rows);
+}
+
+static void render_limits(FILE *f, const struct snapshot *snap)
+{
+	fprintf(f, "\n%-15s %-48s %20s %20s %5s\n", _("RESOURCE"), _("DESCRIPTION"),
+		_("LIMIT"), _("USED"), _("USE%"));
+	for (size_t i = 0; i < snap->nlimits; i++) {
+		const struct ipc_limit *l = &snap->limits[i];
+		char lim[32] = "-", used[32] = "-", pct[16] = "-";
+
+		if (l->has_limit)
+			snprintf(lim, sizeof(lim), "%" PRIu64, l->limit);
+		if (l->has_used)
+			snprintf(used, sizeof(used), "%" PRIu64, l->used);
+		if (l->has_limit && l->has_used && l->limit > 0)
+			snprintf(pct, sizeof(pct), "%.0f%%", 100.0 * (double)l->used / (double)l->limit);
+		fprintf(f, "%-15s %-48s %20s %20s %5s\n", l->name, _(l->description), lim, used, pct);
+	}
+}
+
+void render_text(FILE *f, const struct snapshot *snap, const struct render_opts *ro)
+{
+	char when[64];
+	size_t count[KIND_COUNT] = { 0 };
+	struct tm tm;
+	time_t now = snap->taken.tv_sec;
+
+	if (localtime_r(&now, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	else
+		snprintf(when, sizeof(when), "%lld", (long long)now);
+	char *host = text_escape(snap->hostname, strlen(snap->hostname), ro->utf8, NULL);
+
+	fprintf(f, "ipctop %s - %s - %s\n", PACKAGE_VERSION, when, host);
+	free(host);
+
+	for (size_t i = 0; i < snap->nobjects; i++)
+		count[snap->objects[i].kind]++;
+	fprintf(f, "%s:", _("Objects"));
+	bool first = true;
+
+	for (int k = 0; k < KIND_COUNT; k++) {
+		if (!(ro->kinds & (1u << k)))
+			continue;
+		fprintf(f, "%s %s %zu", first ? "" : ",", _(kind_classes[k].short_title), count[k]);
+		first = false;
+	}
+	fputc('\n', f);
+
+	render_limits(f, snap);
+
+	if (snap->nnotes) {
+		fputc('\n', f);
+		for (size_t i = 0; i < snap->nnotes; i++) {
+			char *src = text_escape(snap->notes[i].source, strlen(snap->notes[i].source),
+						ro->utf8, NULL);
+			char *msg = text_escape(snap->notes[i].message, strlen(snap->notes[i].message),
+						ro->utf8, NULL);
+
+			fprintf(f, "%s: %s: %s\n", _("Note"), src, msg);
+			free(src);
+			free(msg);
+		}
+	}
+
+	for (int k = 0; k < KIND_COUNT; k++)
+		if (ro->kinds & (1u << k))
+			render_kind(f, snap, (enum ipc_kind)k, ro);
+}

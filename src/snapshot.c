@@ -1,0 +1,120 @@
+/* Snapshot lifetime, and the collect -> classify phases. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "snapshot.h"
+#include "xalloc.h"
+
+struct snapshot *snapshot_new(void)
+{
+	struct snapshot *snap = xcalloc(1, sizeof(*snap));
+
+	clock_gettime(CLOCK_REALTIME, &snap->taken);
+	if (gethostname(snap->hostname, sizeof(snap->hostname) - 1) != 0)
+		snap->hostname[0] = '\0';
+	return snap;
+}
+
+void snapshot_free(struct snapshot *snap)
+{
+	if (!snap)
+		return;
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		free(snap->objects[i].name);
+		free(snap->objects[i].sems);
+	}
+	free(snap->objects);
+	for (size_t i = 0; i < snap->nnotes; i++) {
+		free(snap->notes[i].source);
+		free(snap->notes[i].message);
+	}
+	free(snap->notes);
+	free(snap);
+}
+
+struct ipc_object *snapshot_add(struct snapshot *snap, enum ipc_kind kind)
+{
+	if (snap->nobjects == snap->objects_alloc) {
+		snap->objects_alloc = snap->objects_alloc ? snap->objects_alloc * 2 : 64;
+		snap->objects = xreallocarray(snap->objects, snap->objects_alloc,
+					      sizeof(*snap->objects));
+	}
+	struct ipc_object *obj = &snap->objects[snap->nobjects++];
+
+	memset(obj, 0, sizeof(*obj));
+	obj->kind = kind;
+	obj->persistence = PERSIST_KERNEL;
+	return obj;
+}
+
+int object_set_name(struct ipc_object *obj, const char *name, size_t len)
+{
+	free(obj->name);
+	obj->name = xmalloc(len + 1);
+	memcpy(obj->name, name, len);
+	obj->name[len] = '\0';
+	obj->name_len = len;
+	return 0;
+}
+
+void snapshot_note(struct snapshot *snap, const char *source, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		xalloc_die();
+	snap->notes = xreallocarray(snap->notes, snap->nnotes + 1, sizeof(*snap->notes));
+	snap->notes[snap->nnotes].source = xstrdup(source);
+	snap->notes[snap->nnotes].message = msg;
+	snap->nnotes++;
+}
+
+struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
+				 const char *description, const char *unit)
+{
+	for (size_t i = 0; i < snap->nlimits; i++)
+		if (strcmp(snap->limits[i].name, name) == 0)
+			return &snap->limits[i];
+	if (snap->nlimits == LIMITS_MAX)
+		return NULL;
+	struct ipc_limit *l = &snap->limits[snap->nlimits++];
+
+	memset(l, 0, sizeof(*l));
+	l->name = name;
+	l->description = description;
+	l->unit = unit;
+	return l;
+}
+
+void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
+{
+	unsigned int k = opts->kinds;
+
+	snap->kinds_collected = k;
+
+	/* collect */
+	if (k & (1u << KIND_SYSV_MSG))
+		sysv_msg_collect(snap);
+	if (k & (1u << KIND_SYSV_SHM))
+		sysv_shm_collect(snap);
+	if (k & (1u << KIND_SYSV_SEM))
+		sysv_sem_collect(snap);
+	if (k & (1u << KIND_POSIX_MQ))
+		posix_mq_collect(snap);
+	if (k & ((1u << KIND_POSIX_SHM) | (1u << KIND_POSIX_SEM)))
+		posix_shm_collect(snap, k & (1u << KIND_POSIX_SHM), k & (1u << KIND_POSIX_SEM));
+
+	/* classify: limits and their use, from what was collected */
+	limits_collect(snap);
+}

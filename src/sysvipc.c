@@ -1,0 +1,175 @@
+/* SysV IPC: /proc/sysvipc/{msg,shm,sem}, completed with msgctl/semctl. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+
+#include "nls.h"
+#include "parse.h"
+#include "snapshot.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define SYSVIPC_MAX (64u << 20)
+
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+static int sysv_read(struct snapshot *snap, const char *path, struct sysv_table *t)
+{
+	size_t len;
+	char *buf = read_file_at(-1, path, SYSVIPC_MAX, &len);
+
+	if (!buf) {
+		if (errno == ENOENT)
+			snapshot_note(snap, path, _("not present: this kernel has no SysV IPC (CONFIG_SYSVIPC)"));
+		else
+			snapshot_note(snap, path, _("cannot read: %s"), strerror(errno));
+		return -1;
+	}
+	int rc = sysv_parse(buf, len, t);
+
+	free(buf);
+	if (rc < 0) {
+		snapshot_note(snap, path, _("unrecognised header line; file skipped"));
+		return -1;
+	}
+	if (t->bad_lines)
+		snapshot_note(snap, path, _("%zu malformed lines skipped"), t->bad_lines);
+	return 0;
+}
+
+static void sysv_common(struct ipc_object *o, const struct sysv_record *r)
+{
+	o->key = (int32_t)r->key;
+	o->id = (int)r->v[SF_ID];
+	o->mode = (unsigned int)r->v[SF_PERMS];
+	o->uid = (uid_t)r->v[SF_UID];
+	o->gid = (gid_t)r->v[SF_GID];
+	o->cuid = (uid_t)r->v[SF_CUID];
+	o->cgid = (gid_t)r->v[SF_CGID];
+	o->has_creator = true;
+	o->time_c = (int64_t)r->v[SF_CTIME];
+	o->persistence = PERSIST_KERNEL;
+}
+
+void sysv_msg_collect(struct snapshot *snap)
+{
+	struct sysv_table t;
+
+	if (sysv_read(snap, "/proc/sysvipc/msg", &t) < 0)
+		return;
+	for (size_t i = 0; i < t.nrec; i++) {
+		const struct sysv_record *r = &t.rec[i];
+		struct ipc_object *o = snapshot_add(snap, KIND_SYSV_MSG);
+		struct msqid_ds ds;
+
+		sysv_common(o, r);
+		o->size = r->v[SF_CBYTES];
+		o->count = r->v[SF_QNUM];
+		o->cpid = (pid_t)r->v[SF_LSPID];
+		o->lpid = (pid_t)r->v[SF_LRPID];
+		o->time_a = (int64_t)r->v[SF_STIME];
+		o->time_b = (int64_t)r->v[SF_RTIME];
+		/* the queue's byte limit is only in msgctl; skip if the id was reused meanwhile */
+		if (msgctl(o->id, IPC_STAT, &ds) == 0 && ds.msg_perm.__key == o->key) {
+			o->max_size = ds.msg_qbytes;
+			o->has_attr = true;
+		}
+	}
+	sysv_table_free(&t);
+}
+
+void sysv_shm_collect(struct snapshot *snap)
+{
+	struct sysv_table t;
+
+	if (sysv_read(snap, "/proc/sysvipc/shm", &t) < 0)
+		return;
+	for (size_t i = 0; i < t.nrec; i++) {
+		const struct sysv_record *r = &t.rec[i];
+		struct ipc_object *o = snapshot_add(snap, KIND_SYSV_SHM);
+
+		sysv_common(o, r);
+		o->size = r->v[SF_SIZE];
+		o->count = r->v[SF_NATTCH];
+		o->cpid = (pid_t)r->v[SF_CPID];
+		o->lpid = (pid_t)r->v[SF_LPID];
+		o->time_a = (int64_t)r->v[SF_ATIME];
+		o->time_b = (int64_t)r->v[SF_DTIME];
+		if ((r->has & (1u << SF_RSS)) && (r->has & (1u << SF_SWAP))) {
+			o->has_rss = true;
+			o->rss = r->v[SF_RSS];
+			o->swap = r->v[SF_SWAP];
+		}
+	}
+	sysv_table_free(&t);
+}
+
+static void sysv_sem_values(struct ipc_object *o)
+{
+	struct semid_ds ds;
+	union semun arg = { .buf = &ds };
+
+	if (o->count == 0 || o->count > 65536)
+		return;
+	if (semctl(o->id, 0, IPC_STAT, arg) < 0 || ds.sem_perm.__key != o->key ||
+	    ds.sem_nsems != o->count)
+		return;
+	int n = (int)o->count;
+	unsigned short *vals = xcalloc((size_t)n, sizeof(*vals));
+
+	arg.array = vals;
+	if (semctl(o->id, 0, GETALL, arg) < 0) {
+		free(vals);
+		return;
+	}
+	o->sems = xcalloc((size_t)n, sizeof(*o->sems));
+	for (int i = 0; i < n; i++) {
+		struct sem_value *s = &o->sems[i];
+
+		s->value = vals[i];
+		s->ncnt = semctl(o->id, i, GETNCNT);
+		s->zcnt = semctl(o->id, i, GETZCNT);
+		s->pid = semctl(o->id, i, GETPID);
+		if (s->ncnt < 0 || s->zcnt < 0 || s->pid < 0) {
+			/* the set went away between calls */
+			free(o->sems);
+			o->sems = NULL;
+			break;
+		}
+		o->ncnt_total += s->ncnt;
+		o->zcnt_total += s->zcnt;
+	}
+	if (o->sems)
+		o->has_sems = true;
+	else
+		o->ncnt_total = o->zcnt_total = 0;
+	free(vals);
+}
+
+void sysv_sem_collect(struct snapshot *snap)
+{
+	struct sysv_table t;
+
+	if (sysv_read(snap, "/proc/sysvipc/sem", &t) < 0)
+		return;
+	for (size_t i = 0; i < t.nrec; i++) {
+		const struct sysv_record *r = &t.rec[i];
+		struct ipc_object *o = snapshot_add(snap, KIND_SYSV_SEM);
+
+		sysv_common(o, r);
+		o->count = r->v[SF_NSEMS];
+		o->time_a = (int64_t)r->v[SF_OTIME];
+		sysv_sem_values(o);
+	}
+	sysv_table_free(&t);
+}

@@ -1,0 +1,17 @@
+#ifndef IPCTOP_UTIL_H
+#define IPCTOP_UTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Read a whole file (at most max bytes) into a NUL-terminated malloc'd buffer.
+ * Returns the buffer and sets *len, or NULL with errno set. */
+char *read_file_at(int dirfd, const char *path, size_t max, size_t *len);
+char *read_fd(int fd, size_t max, size_t *len);
+
+/* Cached uid/gid to name; NULL when the id has no name. */
+const char *user_name(uid_t uid);
+const char *group_name(gid_t gid);
+void names_cache_free(void);
+
+#endif

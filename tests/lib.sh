@@ -1,0 +1,85 @@
+# Shared by the shell tests: TAP output, the object helper, cleanup on every exit path.
+# Tests print "ok - ..." / "not ok - ..." lines and end with the plan.
+
+tap_count=0
+tap_failed=0
+: "${IPCTOP:=./ipctop}" "${MKOBJ:=./tests/ipc_mkobj}" "${TESTS_SRCDIR:=$(dirname "$0")}"
+
+ok() { tap_count=$((tap_count + 1)); echo "ok $tap_count - $*"; }
+not_ok() { tap_count=$((tap_count + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - $*"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+check() { # check DESCRIPTION COMMAND...
+	desc=$1; shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+# Pass TAP lines from a sub-checker through, renumbering them.
+tap_relay() {
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok "${line#ok - }" ;;
+		"not ok "*) not_ok "${line#not ok - }" ;;
+		*) echo "# $line" ;;
+		esac
+	done
+}
+# run_tap CMD...: run a checker that prints TAP lines and relay them (no pipe: the
+# counters must stay in this shell).
+run_tap() {
+	"$@" >"$TMPD/tap.out" 2>&1
+	tap_relay <"$TMPD/tap.out"
+}
+done_testing() { echo "1..$tap_count"; [ "$tap_failed" -eq 0 ]; }
+
+require_root() { [ "$(id -u)" -eq 0 ] || skip_all "needs root"; }
+
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/ipctop-test.XXXXXX")
+MKOBJ_PIDS=""
+cleanup() {
+	for p in $MKOBJ_PIDS; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in $MKOBJ_PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	MKOBJ_PIDS=""
+	rm -rf "$TMPD"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 1' INT TERM HUP
+
+# start_objects NAME SPEC...: run the helper; its JSON lines land in $TMPD/NAME.objs.
+# Returns when every object exists.
+start_objects() {
+	name=$1; shift
+	mkfifo "$TMPD/$name.in"
+	"$MKOBJ" -p "ipctop-test-$$-" "$@" <"$TMPD/$name.in" >"$TMPD/$name.out" 2>"$TMPD/$name.err" &
+	pid=$!
+	MKOBJ_PIDS="$MKOBJ_PIDS $pid"
+	exec 9>"$TMPD/$name.in"         # hold the helper's stdin open
+	i=0
+	while ! grep -q '^READY' "$TMPD/$name.out" 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			echo "# helper failed: $(cat "$TMPD/$name.err")"
+			return 1
+		fi
+		i=$((i + 1)); [ $i -lt 500 ] || return 1
+		sleep 0.02
+	done
+	grep -v '^READY' "$TMPD/$name.out" >"$TMPD/$name.objs"
+	eval "${name}_pid=$pid"
+}
+
+# stop_objects: close the helper's stdin and wait until it has removed everything.
+stop_objects() {
+	exec 9>&-
+	for p in $MKOBJ_PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	MKOBJ_PIDS=""
+}
+
+# leftovers: print anything of ours still on the system (should print nothing). Reads the
+# kernel directly (/proc/sysvipc, /dev/shm, the mqueue filesystem), not through ipctop.
+leftovers() {
+	python3 "$TESTS_SRCDIR/check_json.py" leftovers "ipctop-test-$$-" "$TMPD"/*.objs
+}
