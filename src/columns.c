@@ -21,6 +21,7 @@ enum {
 	C_SIZE, C_USED_BYTES, C_MAX_BYTES, C_MESSAGES, C_MQ_MESSAGES, C_MAX_MESSAGES,
 	C_MSGSIZE_MAX, C_ALLOCATED,
 	C_NATTCH, C_CPID, C_LPID, C_LSPID, C_LRPID,
+	C_CPID_CMD, C_LPID_CMD, C_LSPID_CMD, C_LRPID_CMD, C_NOTIFY_CMD,
 	C_ATTACH_TIME, C_DETACH_TIME, C_SEND_TIME, C_RECV_TIME, C_OP_TIME,
 	C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME,
 	C_RSS, C_SWAP, C_DEST, C_LOCKED,
@@ -60,6 +61,11 @@ const struct column columns[] = {
 	[C_LPID]       = { "lpid", "LPID", CT_PID, F(lpid), CC_ALWAYS, 0, N_("pid of the last shmat/shmdt") },
 	[C_LSPID]      = { "lspid", "LSPID", CT_PID, F(cpid), CC_ALWAYS, 0, N_("pid of the last msgsnd") },
 	[C_LRPID]      = { "lrpid", "LRPID", CT_PID, F(lpid), CC_ALWAYS, 0, N_("pid of the last msgrcv") },
+	[C_CPID_CMD]   = { "cpid_command", "CPID-CMD", CT_COMM, F(cpid_comm), CC_ALWAYS, 0, N_("command of the creator, if that pid is alive") },
+	[C_LPID_CMD]   = { "lpid_command", "LPID-CMD", CT_COMM, F(lpid_comm), CC_ALWAYS, 0, N_("command of the last shmat/shmdt pid, if alive") },
+	[C_LSPID_CMD]  = { "lspid_command", "LSPID-CMD", CT_COMM, F(cpid_comm), CC_ALWAYS, 0, N_("command of the last sender, if that pid is alive") },
+	[C_LRPID_CMD]  = { "lrpid_command", "LRPID-CMD", CT_COMM, F(lpid_comm), CC_ALWAYS, 0, N_("command of the last receiver, if that pid is alive") },
+	[C_NOTIFY_CMD] = { "notify_command", "NOTIFY-CMD", CT_COMM, F(notify_comm), CC_ALWAYS, 0, N_("command of the pid registered for notification") },
 	[C_ATTACH_TIME] = { "attach_time", "ATTACHED", CT_TIME, F(time_a), CC_ALWAYS, 0, N_("time of the last attach") },
 	[C_DETACH_TIME] = { "detach_time", "DETACHED", CT_TIME, F(time_b), CC_ALWAYS, 0, N_("time of the last detach") },
 	[C_SEND_TIME]  = { "send_time", "SENT", CT_TIME, F(time_a), CC_ALWAYS, 0, N_("time of the last msgsnd") },
@@ -89,20 +95,20 @@ const size_t ncolumns = C_COUNT;
 
 static const int sysv_msg_cols[] = {
 	C_KEY, C_ID, C_OWNER, C_UID, C_GROUP, C_GID, C_CREATOR, C_CUID, C_CGROUP, C_CGID,
-	C_MODE, C_PERMS, C_MESSAGES, C_USED_BYTES, C_MAX_BYTES, C_LSPID, C_LRPID,
-	C_SEND_TIME, C_RECV_TIME, C_CHANGE_TIME, C_PERSISTENCE, END
+	C_MODE, C_PERMS, C_MESSAGES, C_USED_BYTES, C_MAX_BYTES, C_LSPID, C_LSPID_CMD, C_LRPID,
+	C_LRPID_CMD, C_SEND_TIME, C_RECV_TIME, C_CHANGE_TIME, C_PERSISTENCE, END
 };
 static const int sysv_msg_defaults[] = {
-	C_KEY, C_ID, C_OWNER, C_PERMS, C_MESSAGES, C_USED_BYTES, C_MAX_BYTES, C_LSPID, C_LRPID,
-	C_SEND_TIME, C_RECV_TIME, END
+	C_KEY, C_ID, C_OWNER, C_PERMS, C_MESSAGES, C_USED_BYTES, C_MAX_BYTES, C_LSPID, C_LSPID_CMD,
+	C_LRPID, C_LRPID_CMD, C_SEND_TIME, C_RECV_TIME, END
 };
 static const int sysv_shm_cols[] = {
 	C_KEY, C_ID, C_OWNER, C_UID, C_GROUP, C_GID, C_CREATOR, C_CUID, C_CGROUP, C_CGID,
-	C_MODE, C_PERMS, C_SIZE, C_NATTCH, C_CPID, C_LPID, C_ATTACH_TIME, C_DETACH_TIME,
+	C_MODE, C_PERMS, C_SIZE, C_NATTCH, C_CPID, C_CPID_CMD, C_LPID, C_LPID_CMD, C_ATTACH_TIME, C_DETACH_TIME,
 	C_CHANGE_TIME, C_RSS, C_SWAP, C_DEST, C_LOCKED, C_PERSISTENCE, END
 };
 static const int sysv_shm_defaults[] = {
-	C_KEY, C_ID, C_OWNER, C_PERMS, C_SIZE, C_NATTCH, C_CPID, C_LPID, C_RSS, C_DEST,
+	C_KEY, C_ID, C_OWNER, C_PERMS, C_SIZE, C_NATTCH, C_CPID, C_CPID_CMD, C_LPID, C_RSS, C_DEST,
 	C_ATTACH_TIME, C_DETACH_TIME, END
 };
 static const int sysv_sem_cols[] = {
@@ -117,7 +123,7 @@ static const int sysv_sem_defaults[] = {
 static const int posix_mq_cols[] = {
 	C_NAME, C_INODE, C_DEV, C_OWNER, C_UID, C_GROUP, C_GID, C_MODE, C_PERMS,
 	C_MQ_MESSAGES, C_MAX_MESSAGES, C_MSGSIZE_MAX, C_USED_BYTES, C_NOTIFY, C_NOTIFY_SIGNO,
-	C_NOTIFY_PID, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_PERSISTENCE, END
+	C_NOTIFY_PID, C_NOTIFY_CMD, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_PERSISTENCE, END
 };
 static const int posix_mq_defaults[] = {
 	C_OWNER, C_PERMS, C_MQ_MESSAGES, C_MAX_MESSAGES, C_MSGSIZE_MAX, C_USED_BYTES,
@@ -342,6 +348,16 @@ void column_value(int col, const struct ipc_object *o, struct cell *out)
 		out->type = CELL_SEMS;
 		out->obj = o;
 		break;
+	case CT_COMM: {
+		const char *comm = *(const char *const *)field;
+
+		if (comm) {
+			out->type = CELL_BYTES;
+			out->s = comm;
+			out->len = strlen(comm);
+		}
+		break;
+	}
 	}
 }
 

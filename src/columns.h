@@ -26,6 +26,7 @@ enum col_type {
 	CT_PERSIST,   /* enum persistence */
 	CT_NOTIFY,    /* POSIX mq notification method */
 	CT_SEMS,      /* SysV per-semaphore values */
+	CT_COMM,      /* const char * command name, NULL when the process is gone */
 };
 
 /* When a column's field is valid. */

@@ -35,6 +35,9 @@ void snapshot_free(struct snapshot *snap)
 		free(snap->notes[i].message);
 	}
 	free(snap->notes);
+	for (size_t i = 0; i < snap->nprocs; i++)
+		free(snap->procs[i].comm);
+	free(snap->procs);
 	free(snap);
 }
 
@@ -115,6 +118,30 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 	if (k & ((1u << KIND_POSIX_SHM) | (1u << KIND_POSIX_SEM)))
 		posix_shm_collect(snap, k & (1u << KIND_POSIX_SHM), k & (1u << KIND_POSIX_SEM));
 
+	/* processes last, so a pid recorded by an object above is seen alive if it is */
+	procs_collect(snap);
+
+	/* link: objects to the processes they name */
+	snapshot_link(snap);
+
 	/* classify: limits and their use, from what was collected */
 	limits_collect(snap);
+}
+
+static const char *pid_comm(const struct snapshot *snap, pid_t pid)
+{
+	const struct process *p = pid > 0 ? snapshot_process(snap, pid) : NULL;
+
+	return p ? p->comm : NULL;
+}
+
+void snapshot_link(struct snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		struct ipc_object *o = &snap->objects[i];
+
+		o->cpid_comm = pid_comm(snap, o->cpid);
+		o->lpid_comm = pid_comm(snap, o->lpid);
+		o->notify_comm = pid_comm(snap, o->notify_pid);
+	}
 }

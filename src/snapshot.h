@@ -72,6 +72,9 @@ struct ipc_object {
 	bool has_sems;          /* SysV semaphore values could be read */
 	bool has_value;         /* POSIX semaphore value could be read */
 
+	/* commands of the pids above, from the process table (link phase); NULL if gone */
+	const char *cpid_comm, *lpid_comm, *notify_comm;
+
 	/* POSIX mq notification */
 	int notify;             /* SIGEV_* when notify_pid != 0 */
 	int notify_signo;
@@ -100,6 +103,14 @@ struct ipc_limit {
 
 #define LIMITS_MAX 24
 
+/* A process, as libproc2 sees it. */
+struct process {
+	pid_t pid, ppid;
+	uid_t euid;
+	char state;
+	char *comm;             /* command name (may hold any byte but NUL) */
+};
+
 struct snapshot {
 	struct timespec taken;  /* CLOCK_REALTIME when collection started */
 	char hostname[256];
@@ -112,6 +123,10 @@ struct snapshot {
 
 	struct note *notes;
 	size_t nnotes;
+
+	struct process *procs;         /* sorted by pid */
+	size_t nprocs;
+	bool procs_collected;
 
 	unsigned int kinds_collected;  /* 1u << KIND_* for each family collected */
 	bool mq_listed;                /* the mqueue filesystem could be listed */
@@ -140,5 +155,10 @@ void sysv_sem_collect(struct snapshot *snap);
 void posix_mq_collect(struct snapshot *snap);
 void posix_shm_collect(struct snapshot *snap, bool shm, bool sem);
 void limits_collect(struct snapshot *snap);
+void procs_collect(struct snapshot *snap);
+void snapshot_link(struct snapshot *snap);
+
+/* The live process with this pid, or NULL. */
+const struct process *snapshot_process(const struct snapshot *snap, pid_t pid);
 
 #endif

@@ -13,6 +13,7 @@ start_objects objs \
 	sysv_sem:0660:1,0,7 \
 	posix_mq:0640:queue:4:64:3 \
 	posix_mq:0600:empty:2:16:0 \
+	posix_mq_notify:0600:notified:2:16:10 \
 	posix_shm:0640:segment:12345 \
 	posix_sem:0600:lock:5 ||
 	{ not_ok "helper created the objects"; done_testing; exit 1; }
@@ -58,7 +59,7 @@ while i < len(text.rstrip()):
 def tap(ok, d): print(("ok - " if ok else "not ok - ") + d)
 tap(len(docs) == 2, "-n 2 prints two documents (got %d)" % len(docs))
 tap(all(o["kind"] == "posix_mq" for d in docs for o in d["objects"]), "--only=posix_mq shows only POSIX queues")
-tap(sum(1 for o in docs[-1]["objects"] if "ipctop-test-" in o["name"]) == 2, "both test queues are there")
+tap(sum(1 for o in docs[-1]["objects"] if "ipctop-test-" in o["name"]) == 3, "the three test queues are there")
 PY
 
 # --sort: messages, descending

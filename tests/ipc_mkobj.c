@@ -52,6 +52,7 @@ static int nmade;
 static int guard_fd = -1;
 static volatile sig_atomic_t got_signal;
 static char pidstr[16];
+static char commstr[40];     /* our command name as a JSON string, quotes included */
 
 static void die(const char *fmt, ...)
 {
@@ -74,6 +75,7 @@ static void usage(void)
 	      "  sysv_shm_rmid:MODE:SIZE         attached, then IPC_RMID (marked for removal)\n"
 	      "  sysv_sem:MODE:V1,V2,...         set with these values\n"
 	      "  posix_mq:MODE:NAME:MAXMSG:MSGSIZE:NMSGS\n"
+	      "  posix_mq_notify:MODE:NAME:MAXMSG:MSGSIZE:SIGNO  empty, notification by signal\n"
 	      "  posix_shm:MODE:NAME:SIZE\n"
 	      "  posix_sem:MODE:NAME:VALUE\n"
 	      "NAME is appended to PREFIX; write it as x:HEX for arbitrary bytes.\n"
@@ -342,9 +344,10 @@ static void make_sysv_msg(char **f, int nf)
 			die("msgsnd: %s", strerror(errno));
 	print_common("sysv_msg", mode);
 	printf(", \"id\": %d, \"key\": %u, \"cuid\": %u, \"cgid\": %u, \"messages\": %lu, "
-	       "\"used_bytes\": %lu, \"lspid\": %s, \"lrpid\": null, \"recv_time\": null%s}",
+	       "\"used_bytes\": %lu, \"lspid\": %s, \"lspid_command\": %s, \"lrpid\": null, "
+	       "\"lrpid_command\": null, \"recv_time\": null%s}",
 	       m->id, (unsigned int)m->key, geteuid(), getegid(), nmsgs, nmsgs * bytes,
-	       nmsgs ? pidstr : "null", nmsgs ? "" : ", \"send_time\": null");
+	       nmsgs ? pidstr : "null", nmsgs ? commstr : "null", nmsgs ? "" : ", \"send_time\": null");
 	if (nmsgs)
 		printf(", \"range\": {\"send_time\": [%lld, %lld]}", (long long)t0, (long long)time(NULL));
 	printf("}\n");
@@ -380,10 +383,12 @@ static void make_sysv_shm(char **f, int nf, bool private, bool rmid)
 		die("shmctl IPC_RMID: %s", strerror(errno));
 	print_common("sysv_shm", mode);
 	printf(", \"id\": %d, \"key\": %u, \"cuid\": %u, \"size_bytes\": %lu, \"nattch\": %d, "
-	       "\"cpid\": %s, \"lpid\": %s, \"marked_for_removal\": %s, \"locked\": false, "
+	       "\"cpid\": %s, \"cpid_command\": %s, \"lpid\": %s, \"lpid_command\": %s, "
+	       "\"marked_for_removal\": %s, \"locked\": false, "
 	       "\"detach_time\": null%s}",
 	       /* IPC_RMID turns the key private */
-	       m->id, rmid ? 0u : (unsigned int)m->key, geteuid(), size, nattach, pidstr, nattach ? pidstr : "null",
+	       m->id, rmid ? 0u : (unsigned int)m->key, geteuid(), size, nattach, pidstr, commstr,
+	       nattach ? pidstr : "null", nattach ? commstr : "null",
 	       rmid ? "true" : "false", nattach ? "" : ", \"attach_time\": null");
 	if (nattach)
 		printf(", \"range\": {\"attach_time\": [%lld, %lld]}", (long long)t0, (long long)time(NULL));
@@ -445,13 +450,15 @@ static void print_file_identity(int fd)
 	       major(st.st_dev), minor(st.st_dev));
 }
 
-static void make_posix_mq(const char *prefix, char **f, int nf)
+static void make_posix_mq(const char *prefix, char **f, int nf, bool notify)
 {
 	if (nf != 6)
 		usage();
+	int signo = notify ? (int)parse_num(f[5]) : 0;
 	unsigned int mode = parse_mode(f[1]);
 	struct made *m = new_made(O_MQ);
-	unsigned long maxmsg = parse_num(f[3]), msgsize = parse_num(f[4]), nmsgs = parse_num(f[5]);
+	unsigned long maxmsg = parse_num(f[3]), msgsize = parse_num(f[4]);
+	unsigned long nmsgs = notify ? 0 : parse_num(f[5]);
 	struct mq_attr attr = { .mq_maxmsg = (long)maxmsg, .mq_msgsize = (long)msgsize };
 
 	decode_name(prefix, f[2], m->name, sizeof(m->name));
@@ -472,11 +479,23 @@ static void make_posix_mq(const char *prefix, char **f, int nf)
 	for (unsigned long i = 0; i < nmsgs; i++)
 		if (mq_send(m->mq, buf, msgsize, 0) < 0)
 			die("mq_send: %s", strerror(errno));
+	if (notify) {
+		struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = signo };
+
+		signal(signo, SIG_IGN);
+		if (mq_notify(m->mq, &sev) < 0)
+			die("mq_notify: %s", strerror(errno));
+	}
 	print_common("posix_mq", mode);
 	print_name_fields(m->name, "");
 	print_file_identity(m->mq);
 	printf(", \"messages\": %lu, \"max_messages\": %lu, \"max_msg_size_bytes\": %lu, "
-	       "\"used_bytes\": %lu, \"notify_pid\": null}}\n", nmsgs, maxmsg, msgsize, nmsgs * msgsize);
+	       "\"used_bytes\": %lu", nmsgs, maxmsg, msgsize, nmsgs * msgsize);
+	if (notify)
+		printf(", \"notify_pid\": %s, \"notify_command\": %s, \"notify\": \"signal\", "
+		       "\"notify_signo\": %d}}\n", pidstr, commstr, signo);
+	else
+		printf(", \"notify_pid\": null, \"notify_command\": null, \"notify\": null}}\n");
 }
 
 static void make_posix_shm(const char *prefix, char **f, int nf)
@@ -554,6 +573,10 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(pidstr, sizeof(pidstr), "%d", (int)getpid());
+	char comm[17] = "";
+
+	prctl(PR_GET_NAME, comm);
+	snprintf(commstr, sizeof(commstr), "\"%s\"", comm);
 	start_guard();
 	atexit(remove_all);
 
@@ -585,7 +608,9 @@ int main(int argc, char **argv)
 		else if (strcmp(f[0], "sysv_sem") == 0)
 			make_sysv_sem(f, nf);
 		else if (strcmp(f[0], "posix_mq") == 0)
-			make_posix_mq(prefix, f, nf);
+			make_posix_mq(prefix, f, nf, false);
+		else if (strcmp(f[0], "posix_mq_notify") == 0)
+			make_posix_mq(prefix, f, nf, true);
 		else if (strcmp(f[0], "posix_shm") == 0)
 			make_posix_shm(prefix, f, nf);
 		else if (strcmp(f[0], "posix_sem") == 0)

@@ -5,8 +5,8 @@ tap_count=0
 tap_failed=0
 : "${IPCTOP:=./ipctop}" "${MKOBJ:=./tests/ipc_mkobj}" "${TESTS_SRCDIR:=$(dirname "$0")}"
 
-ok() { tap_count=$((tap_count + 1)); echo "ok $tap_count - $*"; }
-not_ok() { tap_count=$((tap_count + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - $*"; }
+ok() { tap_count=$((tap_count + 1)); printf 'ok %d - %s\n' "$tap_count" "$*"; }
+not_ok() { tap_count=$((tap_count + 1)); tap_failed=$((tap_failed + 1)); printf 'not ok %d - %s\n' "$tap_count" "$*"; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 check() { # check DESCRIPTION COMMAND...
 	desc=$1; shift
@@ -18,7 +18,7 @@ tap_relay() {
 		case $line in
 		"ok "*) ok "${line#ok - }" ;;
 		"not ok "*) not_ok "${line#not ok - }" ;;
-		*) echo "# $line" ;;
+		*) printf '# %s\n' "$line" ;;
 		esac
 	done
 }
