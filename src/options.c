@@ -11,14 +11,30 @@
 
 int parse_seconds(const char *s, double max, double *out)
 {
-	char *end;
+	/* by hand, not strtod: no locale decimal comma, no hex, no exponent, no sign */
+	double v = 0, scale = 1;
+	bool digits = false, point = false;
 
-	if (!s || !*s || (*s < '0' || *s > '9'))
-		return -1;      /* no sign, no leading space, no "inf"/"nan" */
-	errno = 0;
-	double v = strtod(s, &end);
-
-	if (errno || *end || !isfinite(v) || v <= 0 || v > max)
+	if (!s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			digits = true;
+			if (point) {
+				scale /= 10;
+				v += (*p - '0') * scale;
+			} else {
+				v = v * 10 + (*p - '0');
+				if (v > max)
+					return -1;
+			}
+		} else if (*p == '.' && !point) {
+			point = true;
+		} else {
+			return -1;
+		}
+	}
+	if (!digits || !isfinite(v) || v <= 0 || v > max)
 		return -1;
 	*out = v;
 	return 0;
