@@ -18,7 +18,7 @@ enum {
 	C_KEY, C_ID, C_NAME, C_INODE, C_DEV,
 	C_OWNER, C_UID, C_GROUP, C_GID, C_CREATOR, C_CUID, C_CGROUP, C_CGID,
 	C_MODE, C_PERMS,
-	C_SIZE, C_USED_BYTES, C_MAX_BYTES, C_MESSAGES, C_MQ_MESSAGES, C_MAX_MESSAGES,
+	C_SIZE, C_USED_BYTES, C_MQ_USED_BYTES, C_MAX_BYTES, C_MESSAGES, C_MQ_MESSAGES, C_MAX_MESSAGES,
 	C_MSGSIZE_MAX, C_ALLOCATED,
 	C_NATTCH, C_CPID, C_LPID, C_LSPID, C_LRPID,
 	C_CPID_CMD, C_LPID_CMD, C_LSPID_CMD, C_LRPID_CMD, C_NOTIFY_CMD,
@@ -50,6 +50,7 @@ const struct column columns[] = {
 	[C_PERMS]      = { "perms", "PERMS", CT_PERMS, F(mode), CC_ALWAYS, 0, N_("permission bits, rwx") },
 	[C_SIZE]       = { "size_bytes", "SIZE", CT_U64, F(size), CC_ALWAYS, 0, N_("size in bytes") },
 	[C_USED_BYTES] = { "used_bytes", "USED-BYTES", CT_U64, F(size), CC_ALWAYS, 0, N_("bytes of message data queued") },
+	[C_MQ_USED_BYTES] = { "used_bytes", "USED-BYTES", CT_U64, F(size), CC_STATUS, 0, N_("bytes of message data queued (QSIZE)") },
 	[C_MAX_BYTES]  = { "max_bytes", "MAX-BYTES", CT_U64, F(max_size), CC_ATTR, 0, N_("most bytes the queue may hold (msg_qbytes)") },
 	[C_MESSAGES]   = { "messages", "MSGS", CT_U64, F(count), CC_ALWAYS, 0, N_("messages queued") },
 	[C_MQ_MESSAGES] = { "messages", "MSGS", CT_U64, F(count), CC_ATTR, 0, N_("messages queued") },
@@ -86,7 +87,7 @@ const struct column columns[] = {
 	[C_WAITERS]    = { "waiters", "WAITERS", CT_INT, F(sem_waiters), CC_VALUE, 0, N_("threads blocked in sem_wait (glibc's count)") },
 	[C_NOTIFY]     = { "notify", "NOTIFY", CT_NOTIFY, F(notify), CC_NOTIFY, 0, N_("notification requested with mq_notify: signal, thread or none") },
 	[C_NOTIFY_SIGNO] = { "notify_signo", "SIGNO", CT_INT, F(notify_signo), CC_NOTIFY, 0, N_("signal sent on notification") },
-	[C_NOTIFY_PID] = { "notify_pid", "NOTIFY-PID", CT_PID, F(notify_pid), CC_ALWAYS, 0, N_("pid registered for notification") },
+	[C_NOTIFY_PID] = { "notify_pid", "NOTIFY-PID", CT_PID, F(notify_pid), CC_STATUS, 0, N_("pid registered for notification") },
 	[C_PERSISTENCE] = { "persistence", "PERSISTENCE", CT_PERSIST, F(persistence), CC_ALWAYS, 0, N_("how long the object lives: process, kernel or filesystem") },
 };
 const size_t ncolumns = C_COUNT;
@@ -122,11 +123,11 @@ static const int sysv_sem_defaults[] = {
 };
 static const int posix_mq_cols[] = {
 	C_NAME, C_INODE, C_DEV, C_OWNER, C_UID, C_GROUP, C_GID, C_MODE, C_PERMS,
-	C_MQ_MESSAGES, C_MAX_MESSAGES, C_MSGSIZE_MAX, C_USED_BYTES, C_NOTIFY, C_NOTIFY_SIGNO,
-	C_NOTIFY_PID, C_NOTIFY_CMD, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_PERSISTENCE, END
+	C_MQ_MESSAGES, C_MAX_MESSAGES, C_MSGSIZE_MAX, C_MQ_USED_BYTES, C_NOTIFY, C_NOTIFY_SIGNO,
+	C_NOTIFY_PID, C_NOTIFY_CMD, C_MODIFY_TIME, C_PERSISTENCE, END
 };
 static const int posix_mq_defaults[] = {
-	C_OWNER, C_PERMS, C_MQ_MESSAGES, C_MAX_MESSAGES, C_MSGSIZE_MAX, C_USED_BYTES,
+	C_OWNER, C_PERMS, C_MQ_MESSAGES, C_MAX_MESSAGES, C_MSGSIZE_MAX, C_MQ_USED_BYTES,
 	C_NOTIFY_PID, C_MODIFY_TIME, C_NAME, END
 };
 static const int posix_shm_cols[] = {
@@ -221,6 +222,8 @@ static bool column_valid(const struct column *c, const struct ipc_object *o)
 		return o->has_sems;
 	case CC_NOTIFY:
 		return o->notify_pid != 0;
+	case CC_STATUS:
+		return o->has_status;
 	}
 	return false;
 }

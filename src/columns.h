@@ -38,6 +38,7 @@ enum col_cond {
 	CC_VALUE,     /* has_value */
 	CC_SEMS,      /* has_sems */
 	CC_NOTIFY,    /* notify_pid != 0 */
+	CC_STATUS,    /* has_status */
 };
 
 struct column {

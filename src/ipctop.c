@@ -120,12 +120,12 @@ static void list_columns(void)
 
 static void check_column_names(const struct options *o)
 {
-	const char *names[65];
 	size_t n = 0;
+	const char **names = xcalloc(o->render.ncolumns + 1, sizeof(*names));
 
 	if (o->render.sort_name)
 		names[n++] = o->render.sort_name;
-	for (size_t i = 0; i < o->render.ncolumns && n < 64; i++)
+	for (size_t i = 0; i < o->render.ncolumns; i++)
 		names[n++] = o->render.columns[i];
 	for (size_t i = 0; i < n; i++) {
 		bool found = false;
@@ -135,9 +135,10 @@ static void check_column_names(const struct options *o)
 			    kind_column_by_name((enum ipc_kind)k, names[i]) >= 0)
 				found = true;
 		if (!found)
-			usage_error(_("unknown column '%s': no shown kind has it (see --list-columns)"),
+			usage_error(_("unknown column '%s': no shown kind has it; --list-columns lists them"),
 				    names[i]);
 	}
+	free(names);
 }
 
 static void parse_args(int argc, char **argv, struct options *o)
@@ -164,6 +165,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 					      "than 0 and at most %.0f)"), optarg, MAX_DELAY);
 			break;
 		case OPT_FORMAT:
+			o->batch = true;    /* a format is only for batch output */
 			if (strcmp(optarg, "text") == 0)
 				o->format = FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
@@ -180,6 +182,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 			char *bad;
 
 			if (parse_kinds(optarg, &o->render.kinds, &bad) < 0) {
+				if (!*bad)
+					usage_error(_("invalid value for --only: '%s' has an empty kind name"),
+						    optarg);
 				fprintf(stderr, "ipctop: ");
 				fprintf(stderr, _("invalid value for --only: unknown kind '%s'"), bad);
 				fprintf(stderr, _(" (see 'ipctop --help')\n"));
@@ -221,9 +226,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case ':':
 			usage_error(_("option '%s' needs a value"), argv[optind - 1]);
 		default:
-			if (optopt && optopt < 0x100)
-				usage_error(_("unknown option '-%c'"), optopt);
-			usage_error(_("unknown option '%s'"), argv[optind - 1]);
+			/* a long option, possibly given a value it does not take */
+			if (strncmp(argv[optind - 1], "--", 2) == 0) {
+				if (strchr(argv[optind - 1], '='))
+					usage_error(_("option '%s' takes no value"), argv[optind - 1]);
+				usage_error(_("unknown option '%s'"), argv[optind - 1]);
+			}
+			usage_error(_("unknown option '-%c'"), optopt);
 		}
 	}
 	if (optind < argc)

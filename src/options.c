@@ -98,7 +98,7 @@ int parse_kinds(const char *s, unsigned int *mask, char **bad)
 
 	*bad = NULL;
 	if (!s || split_list(s, &list, &n) < 0) {
-		*bad = xstrdup(s ? s : "");
+		*bad = xstrdup("");        /* an empty name */
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {

@@ -113,7 +113,8 @@ static void mq_read_queue(struct snapshot *snap, int root, const char *name,
 	if (fd < 0)
 		return;
 
-	/* the file reads as "QSIZE:.. NOTIFY:.. SIGNO:.. NOTIFY_PID:.."; reading consumes nothing */
+	/* the file reads as "QSIZE:.. NOTIFY:.. SIGNO:.. NOTIFY_PID:.."; reading consumes nothing
+	 * but sets the queue's atime and ctime, which is why ipctop shows neither */
 	char buf[256];
 	ssize_t n = read(fd, buf, sizeof(buf));
 	struct mq_status ms;
@@ -123,6 +124,7 @@ static void mq_read_queue(struct snapshot *snap, int root, const char *name,
 		o->notify_pid = (pid_t)ms.notify_pid;
 		o->notify = ms.notify;
 		o->notify_signo = ms.signo;
+		o->has_status = true;
 	}
 	/* a descriptor opened through the filesystem is a queue descriptor */
 	struct mq_attr attr;

@@ -70,6 +70,7 @@ struct ipc_object {
 	bool has_rss;
 	bool has_attr;          /* msgctl/mq_getattr attributes could be read */
 	bool has_sems;          /* SysV semaphore values could be read */
+	bool has_status;        /* the POSIX mq file's QSIZE/NOTIFY line could be read */
 	bool has_value;         /* POSIX semaphore value could be read */
 
 	/* commands of the pids above, from the process table (link phase); NULL if gone */
