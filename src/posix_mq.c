@@ -102,14 +102,7 @@ static void mq_read_queue(struct snapshot *snap, int root, const char *name,
 	struct ipc_object *o = snapshot_add(snap, KIND_POSIX_MQ);
 
 	object_set_name(o, name, strlen(name));
-	o->inode = st.st_ino;
-	o->dev = st.st_dev;
-	o->uid = st.st_uid;
-	o->gid = st.st_gid;
-	o->mode = st.st_mode & 07777;
-	o->time_a = st.st_atim.tv_sec;
-	o->time_b = st.st_mtim.tv_sec;
-	o->time_c = st.st_ctim.tv_sec;
+	object_set_file(o, &st);
 	if (fd < 0)
 		return;
 

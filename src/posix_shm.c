@@ -73,16 +73,9 @@ void posix_shm_collect(struct snapshot *snap, bool want_shm, bool want_sem)
 			object_set_name(o, name + strlen(SEM_PREFIX), strlen(name) - strlen(SEM_PREFIX));
 		else
 			object_set_name(o, name, strlen(name));
-		o->inode = st.st_ino;
-		o->dev = st.st_dev;
-		o->uid = st.st_uid;
-		o->gid = st.st_gid;
-		o->mode = st.st_mode & 07777;
+		object_set_file(o, &st);
 		o->size = (uint64_t)st.st_size;
 		o->allocated = (uint64_t)st.st_blocks * 512;
-		o->time_a = st.st_atim.tv_sec;
-		o->time_b = st.st_mtim.tv_sec;
-		o->time_c = st.st_ctim.tv_sec;
 		if (is_sem)
 			posix_sem_read(o, dfd, name);
 	}

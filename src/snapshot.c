@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "snapshot.h"
@@ -64,6 +65,18 @@ int object_set_name(struct ipc_object *obj, const char *name, size_t len)
 	obj->name[len] = '\0';
 	obj->name_len = len;
 	return 0;
+}
+
+void object_set_file(struct ipc_object *obj, const struct stat *st)
+{
+	obj->inode = st->st_ino;
+	obj->dev = st->st_dev;
+	obj->uid = st->st_uid;
+	obj->gid = st->st_gid;
+	obj->mode = st->st_mode & 07777;
+	obj->time_a = st->st_atim.tv_sec;
+	obj->time_b = st->st_mtim.tv_sec;
+	obj->time_c = st->st_ctim.tv_sec;
 }
 
 void snapshot_note(struct snapshot *snap, const char *source, const char *fmt, ...)

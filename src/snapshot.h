@@ -141,6 +141,9 @@ void snapshot_note(struct snapshot *snap, const char *source, const char *fmt, .
 struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 				 const char *description, const char *unit);
 int object_set_name(struct ipc_object *obj, const char *name, size_t len);
+struct stat;
+/* Identity, owner, mode and times of an object backed by a file. */
+void object_set_file(struct ipc_object *obj, const struct stat *st);
 
 /* Collection options shared by the collectors. */
 struct collect_opts {
