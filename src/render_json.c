@@ -93,7 +93,12 @@ void render_json(FILE *f, const struct snapshot *snap, const struct render_opts 
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"time\": \"%s\",\n  \"time_unix\": %lld,\n",
 		JSON_SCHEMA_VERSION, when, (long long)now);
 	fputs("  \"hostname\": ", f);
-	json_str(f, snap->hostname);
+	if (!json_write_string(f, snap->hostname, strlen(snap->hostname))) {
+		char *hex = hex_encode(snap->hostname, strlen(snap->hostname));
+
+		fprintf(f, ",\n  \"hostname_hex\": \"%s\"", hex);
+		free(hex);
+	}
 	fputs(",\n  \"limits\": {", f);
 	for (size_t i = 0; i < snap->nlimits; i++) {
 		const struct ipc_limit *l = &snap->limits[i];

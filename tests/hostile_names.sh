@@ -57,6 +57,25 @@ check "UTF-8 names pass through in a UTF-8 locale" grep -qF "${prefix}ünïcød�
 LC_ALL=C "$IPCTOP" --batch --only=posix_shm >"$TMPD/c.txt"
 check "UTF-8 names are escaped in the C locale" grep -qF "${prefix}\\xc3\\xbcn" "$TMPD/c.txt"
 
+# the host name too can be any bytes (in a UTS namespace of our own)
+if unshare -u true 2>/dev/null; then
+	unshare -u python3 -c '
+import socket, subprocess, sys
+socket.sethostname(b"bad\xff\x1b[2Jhost")
+sys.exit(subprocess.run([sys.argv[1], "--batch", "--format=json", "--only=sysv_msg"], stdout=open(sys.argv[2], "w")).returncode)
+' "$IPCTOP" "$TMPD/host.json"
+	check "a hostname that is not UTF-8 comes back exactly in hostname_hex" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not (bytes.fromhex(d["hostname_hex"]) == b"bad\xff\x1b[2Jhost" and d["hostname"] == "bad\ufffd\x1b[2Jhost"))' "$TMPD/host.json"
+	unshare -u python3 -c '
+import socket, subprocess, sys
+socket.sethostname(b"esc\x1b[2Jhost")
+sys.exit(subprocess.run([sys.argv[1], "--batch", "--only=sysv_msg"], stdout=open(sys.argv[2], "w")).returncode)
+' "$IPCTOP" "$TMPD/host.txt"
+	check "the hostname is escaped in text" grep -qF 'esc\x1b[2Jhost' "$TMPD/host.txt"
+fi
+
 stop_objects
 left=$(leftovers)
 check "nothing left behind${left:+: $left}" [ -z "$left" ]
