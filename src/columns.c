@@ -320,6 +320,8 @@ void column_value(int col, const struct ipc_object *o, struct cell *out)
 		out->type = CELL_STR;
 		snprintf(out->buf, sizeof(out->buf), "%u:%u", major(dev), minor(dev));
 		out->s = out->buf;
+		out->u = dev;
+		out->by_u = true;
 		break;
 	}
 	case CT_FLAG:
@@ -377,6 +379,8 @@ int cell_compare(const struct cell *a, const struct cell *b)
 	case CELL_BOOL:
 		return (int)a->b - (int)b->b;
 	case CELL_STR:
+		if (a->by_u && b->by_u)
+			return (a->u > b->u) - (a->u < b->u);
 		return strcmp(a->s, b->s);
 	case CELL_BYTES: {
 		size_t n = a->len < b->len ? a->len : b->len;
@@ -389,6 +393,11 @@ int cell_compare(const struct cell *a, const struct cell *b)
 		break;
 	}
 	return 0;
+}
+
+bool column_sortable(int col)
+{
+	return columns[col].type != CT_SEMS;
 }
 
 struct sort_ctx {

@@ -61,6 +61,7 @@ struct cell {
 	const char *s;            /* CELL_STR, CELL_BYTES; not owned */
 	size_t len;
 	bool b;
+	bool by_u;                /* CELL_STR that sorts by u (a device number) */
 	const struct ipc_object *obj; /* CELL_SEMS */
 	char buf[32];             /* storage for short formatted strings */
 };
@@ -84,6 +85,8 @@ int kind_column_by_name(enum ipc_kind kind, const char *name);
 bool kind_has_column(enum ipc_kind kind, int col);
 void column_value(int col, const struct ipc_object *obj, struct cell *out);
 int cell_compare(const struct cell *a, const struct cell *b);
+/* Whether a column's values have an order (--sort). */
+bool column_sortable(int col);
 int kind_by_name(const char *name);
 const char *persistence_name(enum persistence p);
 

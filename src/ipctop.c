@@ -137,6 +137,8 @@ static void check_column_names(const struct options *o)
 		if (!found)
 			usage_error(_("unknown column '%s': no shown kind has it; --list-columns lists them"),
 				    names[i]);
+		if (i == 0 && o->render.sort_name && !column_sortable(column_by_name(names[i])))
+			usage_error(_("invalid value for --sort: column '%s' has no order"), names[i]);
 	}
 	free(names);
 }

@@ -33,6 +33,7 @@ bad "unknown column 'nosuch'" -b -o id,nosuch
 bad "unknown column 'nosuch'" -b --sort=nosuch
 bad "unknown column 'name'" -b --only=sysv_msg --sort=name
 bad "--sort" -b --sort=
+bad "column 'semaphores' has no order" -b --sort=semaphores
 bad "unknown option '--frobnicate'" --frobnicate
 bad "unknown option '-x'" -x
 bad "needs a value" -b --delay
@@ -52,9 +53,10 @@ for k in sysv_msg sysv_shm sysv_sem posix_mq posix_shm posix_sem; do
 done
 # every column listed can be used for sorting and selection
 for col in $(awk '/^  / {print $1}' "$TMPD/cols" | sort -u); do
+	[ "$col" = semaphores ] && continue
 	"$IPCTOP" -b --sort="$col" -o "$col" >/dev/null 2>"$TMPD/err" || not_ok "column $col usable: $(cat "$TMPD/err")"
 done
-ok "every listed column works with --sort and --columns"
+ok "every listed column but semaphores works with --sort and --columns"
 
 # the man page documents every option and every column
 man="$TESTS_SRCDIR/../man/ipctop.8"
