@@ -1,0 +1,24 @@
+/* Shared by the fuzz targets (built with clang's libFuzzer by run-fuzz.sh) and by
+ * replay.c, which calls the same entry point from make check without clang. */
+#ifndef IPCTOP_FUZZ_H
+#define IPCTOP_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* One input; returns 0. A broken invariant abort()s (libFuzzer saves the input). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* abort() with the failed condition on stderr: an invariant, not an error path. */
+#define FUZZ_CHECK(cond)                                                              \
+	do {                                                                          \
+		if (!(cond)) {                                                        \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__,    \
+				__LINE__, #cond);                                     \
+			abort();                                                      \
+		}                                                                     \
+	} while (0)
+
+#endif
