@@ -45,7 +45,7 @@ cleanup() {
 	rm -rf "$TMPD"
 }
 trap cleanup EXIT
-trap 'cleanup; exit 1' INT TERM HUP
+trap 'cleanup; exit 1' INT TERM HUP PIPE
 
 # start_objects NAME SPEC...: run the helper; its JSON lines land in $TMPD/NAME.objs.
 # Returns when every object exists.
