@@ -118,29 +118,26 @@ static void list_columns(void)
 	printf(_("\n* shown in text by default\n"));
 }
 
+static bool column_shown(const struct options *o, const char *name)
+{
+	for (int k = 0; k < KIND_COUNT; k++)
+		if ((o->render.kinds & (1u << k)) && kind_column_by_name((enum ipc_kind)k, name) >= 0)
+			return true;
+	return false;
+}
+
 static void check_column_names(const struct options *o)
 {
-	size_t n = 0;
-	const char **names = xcalloc(o->render.ncolumns + 1, sizeof(*names));
+	const char *sort = o->render.sort_name;
 
-	if (o->render.sort_name)
-		names[n++] = o->render.sort_name;
+	if (sort && !column_shown(o, sort))
+		usage_error(_("unknown column '%s': no shown kind has it; --list-columns lists them"), sort);
+	if (sort && !column_sortable(column_by_name(sort)))
+		usage_error(_("invalid value for --sort: column '%s' has no order"), sort);
 	for (size_t i = 0; i < o->render.ncolumns; i++)
-		names[n++] = o->render.columns[i];
-	for (size_t i = 0; i < n; i++) {
-		bool found = false;
-
-		for (int k = 0; k < KIND_COUNT; k++)
-			if ((o->render.kinds & (1u << k)) &&
-			    kind_column_by_name((enum ipc_kind)k, names[i]) >= 0)
-				found = true;
-		if (!found)
+		if (!column_shown(o, o->render.columns[i]))
 			usage_error(_("unknown column '%s': no shown kind has it; --list-columns lists them"),
-				    names[i]);
-		if (i == 0 && o->render.sort_name && !column_sortable(column_by_name(names[i])))
-			usage_error(_("invalid value for --sort: column '%s' has no order"), names[i]);
-	}
-	free(names);
+				    o->render.columns[i]);
 }
 
 static void parse_args(int argc, char **argv, struct options *o)
@@ -187,11 +184,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 				if (!*bad)
 					usage_error(_("invalid value for --only: '%s' has an empty kind name"),
 						    optarg);
-				fprintf(stderr, "ipctop: ");
-				fprintf(stderr, _("invalid value for --only: unknown kind '%s'"), bad);
-				fprintf(stderr, _(" (see 'ipctop --help')\n"));
-				free(bad);
-				exit(EXIT_USAGE);
+				usage_error(_("invalid value for --only: unknown kind '%s'"), bad);
 			}
 			break;
 		}

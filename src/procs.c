@@ -59,7 +59,6 @@ void procs_collect(struct snapshot *snap)
 	}
 	procps_pids_unref(&info);
 	qsort(snap->procs, snap->nprocs, sizeof(*snap->procs), process_cmp);
-	snap->procs_collected = true;
 }
 
 const struct process *snapshot_process(const struct snapshot *snap, pid_t pid)

@@ -131,11 +131,12 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 	if (k & ((1u << KIND_POSIX_SHM) | (1u << KIND_POSIX_SEM)))
 		posix_shm_collect(snap, k & (1u << KIND_POSIX_SHM), k & (1u << KIND_POSIX_SEM));
 
-	/* processes last, so a pid recorded by an object above is seen alive if it is */
-	procs_collect(snap);
-
-	/* link: objects to the processes they name */
-	snapshot_link(snap);
+	/* processes last, so a pid recorded by an object above is seen alive if it is;
+	 * only the kinds whose pids have command columns need them */
+	if (k & ((1u << KIND_SYSV_MSG) | (1u << KIND_SYSV_SHM) | (1u << KIND_POSIX_MQ))) {
+		procs_collect(snap);
+		snapshot_link(snap);
+	}
 
 	/* classify: limits and their use, from what was collected */
 	limits_collect(snap);

@@ -127,7 +127,6 @@ struct snapshot {
 
 	struct process *procs;         /* sorted by pid */
 	size_t nprocs;
-	bool procs_collected;
 
 	unsigned int kinds_collected;  /* 1u << KIND_* for each family collected */
 	bool mq_listed;                /* the mqueue filesystem could be listed */

@@ -104,17 +104,6 @@ static size_t utf8_encode(uint32_t cp, uint8_t *out)
 	return 4;
 }
 
-static int hex_value(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void check_utf8_decode(const uint8_t *data, size_t size)
 {
 	uint32_t cp = 0, ref = 0;
@@ -189,7 +178,7 @@ static void check_text_escape(const uint8_t *data, size_t size, bool utf8)
 			i += 2;
 		} else {
 			FUZZ_CHECK(o[i + 1] == 'x' && i + 3 < olen);
-			int h = hex_value(o[i + 2]), l = hex_value(o[i + 3]);
+			int h = fuzz_hex_digit(o[i + 2]), l = fuzz_hex_digit(o[i + 3]);
 
 			FUZZ_CHECK(h >= 0 && l >= 0);
 			back[blen++] = (uint8_t)(h << 4 | l);
@@ -265,7 +254,7 @@ static void check_json(const uint8_t *data, size_t size)
 
 			FUZZ_CHECK(i + 4 <= len - 1);
 			for (int k = 0; k < 4; k++) {
-				int h = hex_value(t[i + (size_t)k]);
+				int h = fuzz_hex_digit(t[i + (size_t)k]);
 
 				FUZZ_CHECK(h >= 0);
 				u = u << 4 | (uint32_t)h;
@@ -312,7 +301,7 @@ static void check_hex(const uint8_t *data, size_t size)
 
 	FUZZ_CHECK(hex != NULL && strlen(hex) == size * 2);
 	for (size_t i = 0; i < size; i++) {
-		int h = hex_value((uint8_t)hex[2 * i]), l = hex_value((uint8_t)hex[2 * i + 1]);
+		int h = fuzz_hex_digit((uint8_t)hex[2 * i]), l = fuzz_hex_digit((uint8_t)hex[2 * i + 1]);
 
 		FUZZ_CHECK(h >= 0 && l >= 0);
 		FUZZ_CHECK(!(hex[2 * i] >= 'A' && hex[2 * i] <= 'F'));

@@ -27,17 +27,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
-}
-
 static char *dup0(const char *s, size_t len)
 {
 	char *z = malloc(len + 1);
@@ -53,9 +42,12 @@ static bool ref_u64(const char *s, size_t len, int base, uint64_t *out)
 {
 	if (len == 0)
 		return false;
-	for (size_t i = 0; i < len; i++)
-		if (digit_value(s[i]) >= base)
+	for (size_t i = 0; i < len; i++) {
+		int d = fuzz_hex_digit((unsigned char)s[i]);
+
+		if (d < 0 || d >= base)
 			return false;
+	}
 
 	char *z = dup0(s, len), *end;
 
