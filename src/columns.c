@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
+#include <netinet/tcp.h>
+#include <time.h>
 
 #include "columns.h"
 #include "nls.h"
@@ -29,6 +32,18 @@ enum {
 	C_VALUE, C_WAITERS,
 	C_NOTIFY, C_NOTIFY_SIGNO, C_NOTIFY_PID,
 	C_PERSISTENCE,
+	C_PATH, C_HOLDERS, C_STALE,
+	C_FILL, C_CAPACITY, C_READERS, C_WRITERS,
+	C_SOCK_TYPE, C_SOCK_STATE, C_ABSTRACT, C_PEER, C_PEER_HOLDERS, C_RQUEUE, C_WQUEUE,
+	C_PENDING_CONN, C_BACKLOG, C_PENDING, C_FILE_INODE, C_FILE_DEV,
+	C_EVENTFD_ID, C_EVENTFD_COUNT, C_SEMAPHORE_MODE,
+	C_SIGNALS, C_WATCHES,
+	C_CLOCK, C_TICKS, C_NEXT_EXPIRY, C_INTERVAL,
+	C_TARGET_PID, C_TARGET_CMD,
+	C_PID, C_PID_CMD,
+	C_SIG_PENDING, C_SIG_SHARED, C_SIG_BLOCKED, C_SIG_IGNORED, C_SIG_CAUGHT, C_SIGQ, C_SIGQ_LIMIT,
+	C_LOCK_TYPE, C_LOCK_ACCESS, C_LOCK_MANDATORY, C_LOCK_WAITING, C_LOCK_NUM, C_LOCK_START,
+	C_LOCK_END,
 	C_COUNT
 };
 
@@ -89,6 +104,52 @@ const struct column columns[] = {
 	[C_NOTIFY_SIGNO] = { "notify_signo", "SIGNO", CT_INT, F(notify_signo), CC_NOTIFY, 0, N_("signal sent on notification") },
 	[C_NOTIFY_PID] = { "notify_pid", "NOTIFY-PID", CT_PID, F(notify_pid), CC_STATUS, 0, N_("pid registered for notification") },
 	[C_PERSISTENCE] = { "persistence", "PERSISTENCE", CT_PERSIST, F(persistence), CC_ALWAYS, 0, N_("how long the object lives: process, kernel or filesystem") },
+	[C_PATH]       = { "path", "PATH", CT_NAME, 0, CC_NAMED, 0, N_("path of the file; for an abstract socket '@' and its name") },
+	[C_HOLDERS]    = { "holders", "HOLDERS", CT_HOLDERS, 0, CC_ALWAYS, 0, N_("processes holding it: pid, command, fd and end, or mapping") },
+	[C_STALE]      = { "stale", "STALE", CT_STALE, 0, CC_ALWAYS, 0, N_("why the object looks abandoned, and since when") },
+	[C_FILL]       = { "used_bytes", "USED-BYTES", CT_U64, F(size), CC_FILL, 0, N_("bytes written and not yet read") },
+	[C_CAPACITY]   = { "capacity_bytes", "CAPACITY", CT_U64, F(max_size), CC_FILL, 0, N_("pipe buffer size (F_GETPIPE_SZ)") },
+	[C_READERS]    = { "readers", "READERS", CT_INT, F(readers), CC_ALWAYS, 0, N_("descriptors open on the read end") },
+	[C_WRITERS]    = { "writers", "WRITERS", CT_INT, F(writers), CC_ALWAYS, 0, N_("descriptors open on the write end") },
+	[C_SOCK_TYPE]  = { "type", "TYPE", CT_SOCKTYPE, F(sock_type), CC_ALWAYS, 0, N_("socket type: stream, dgram or seqpacket") },
+	[C_SOCK_STATE] = { "state", "STATE", CT_SOCKSTATE, F(sock_state), CC_ALWAYS, 0, N_("socket state: listen, established, unconnected, ...") },
+	[C_ABSTRACT]   = { "abstract", "ABSTRACT", CT_BOOLFIELD, F(abstract), CC_NAMED, 0, N_("the name is in the abstract namespace (no file)") },
+	[C_PEER]       = { "peer_inode", "PEER", CT_U64, F(peer), CC_PEER, 0, N_("inode of the connected peer socket") },
+	[C_PEER_HOLDERS] = { "peer_holders", "PEER-HOLDERS", CT_PEER_HOLDERS, 0, CC_PEER, 0, N_("processes holding the peer socket") },
+	[C_RQUEUE]     = { "recv_queue_bytes", "RECV-Q", CT_U32, F(rqueue), CC_QUEUES, 0, N_("bytes received and not yet read (datagram sockets: size of the next datagram)") },
+	[C_WQUEUE]     = { "send_queue_bytes", "SEND-Q", CT_U32, F(wqueue), CC_QUEUES, 0, N_("memory held by data sent and not yet read by the peer (as ss shows it)") },
+	[C_PENDING_CONN] = { "pending_connections", "PENDING", CT_U32, F(rqueue), CC_LISTEN, 0, N_("listener: connections waiting for accept()") },
+	[C_BACKLOG]    = { "backlog", "BACKLOG", CT_U32, F(wqueue), CC_LISTEN, 0, N_("listener: most pending connections (listen() backlog)") },
+	[C_PENDING]    = { "pending", "PENDING-INODES", CT_INODES, 0, CC_LISTEN, 0, N_("listener: inodes of the connections not yet accepted") },
+	[C_FILE_INODE] = { "file_inode", "FILE-INODE", CT_U64, F(file_inode), CC_FILE, 0, N_("inode of the socket file it is bound to") },
+	[C_FILE_DEV]   = { "file_dev", "FILE-DEV", CT_DEV, F(file_dev), CC_FILE, 0, N_("device of the socket file it is bound to") },
+	[C_EVENTFD_ID] = { "eventfd_id", "ID", CT_INT, F(id), CC_ALWAYS, 0, N_("the kernel's eventfd number (eventfd-id)") },
+	[C_EVENTFD_COUNT] = { "count", "COUNT", CT_U64, F(counter), CC_ALWAYS, 0, N_("the counter's value") },
+	[C_SEMAPHORE_MODE] = { "semaphore_mode", "SEMAPHORE", CT_FLAG, F(mode), CC_ALWAYS, EFD_MODE_SEMAPHORE, N_("created with EFD_SEMAPHORE") },
+	[C_SIGNALS]    = { "signals", "SIGNALS", CT_SIGSET, F(sigmask), CC_ALWAYS, 0, N_("signals the descriptor accepts") },
+	[C_WATCHES]    = { "watches", "WATCHES", CT_WATCHES, 0, CC_ALWAYS, 0, N_("each watch: descriptor, inode, device and event mask") },
+	[C_CLOCK]      = { "clock", "CLOCK", CT_CLOCK, F(clockid), CC_ALWAYS, 0, N_("clock the timer runs on") },
+	[C_TICKS]      = { "ticks", "TICKS", CT_U64, F(counter), CC_ALWAYS, 0, N_("expirations not yet read") },
+	[C_NEXT_EXPIRY] = { "next_expiry_ns", "NEXT-NS", CT_I64, F(value_ns), CC_ALWAYS, 0, N_("nanoseconds to the next expiry, 0 when disarmed") },
+	[C_INTERVAL]   = { "interval_ns", "INTERVAL-NS", CT_I64, F(interval_ns), CC_ALWAYS, 0, N_("period in nanoseconds, 0 for a one-shot timer") },
+	[C_TARGET_PID] = { "target_pid", "TARGET", CT_PID, F(target_pid), CC_ALWAYS, 0, N_("the process the pidfd refers to (none when it has exited)") },
+	[C_TARGET_CMD] = { "target_command", "TARGET-CMD", CT_COMM, F(target_comm), CC_ALWAYS, 0, N_("command of that process") },
+	[C_PID]        = { "pid", "PID", CT_PID, F(cpid), CC_ALWAYS, 0, N_("the process (for a lock: its holder or waiter; none for an OFD lock)") },
+	[C_PID_CMD]    = { "command", "COMMAND", CT_COMM, F(cpid_comm), CC_ALWAYS, 0, N_("command of that process") },
+	[C_SIG_PENDING] = { "pending", "PENDING", CT_SIGSET, F(sig_pending), CC_ALWAYS, 0, N_("signals pending for the main thread (SigPnd)") },
+	[C_SIG_SHARED] = { "shared_pending", "SHARED-PENDING", CT_SIGSET, F(sig_shared), CC_ALWAYS, 0, N_("signals pending for the whole process (ShdPnd)") },
+	[C_SIG_BLOCKED] = { "blocked", "BLOCKED", CT_SIGSET, F(sig_blocked), CC_ALWAYS, 0, N_("signals blocked (SigBlk)") },
+	[C_SIG_IGNORED] = { "ignored", "IGNORED", CT_SIGSET, F(sig_ignored), CC_ALWAYS, 0, N_("signals ignored (SigIgn)") },
+	[C_SIG_CAUGHT] = { "caught", "CAUGHT", CT_SIGSET, F(sig_caught), CC_ALWAYS, 0, N_("signals with a handler (SigCgt)") },
+	[C_SIGQ]       = { "queued", "QUEUED", CT_U64, F(sigq), CC_SIGQ, 0, N_("signals queued for the process's real user (SigQ)") },
+	[C_SIGQ_LIMIT] = { "queued_limit", "QUEUE-LIMIT", CT_U64, F(sigq_limit), CC_SIGQ, 0, N_("most signals the user may queue (RLIMIT_SIGPENDING)") },
+	[C_LOCK_TYPE]  = { "lock_type", "TYPE", CT_STRFIELD, F(lock_type), CC_ALWAYS, 0, N_("FLOCK (flock), POSIX (fcntl, lockf), OFDLCK (open file description), LEASE, ...") },
+	[C_LOCK_ACCESS] = { "access", "ACCESS", CT_STRFIELD, F(lock_access), CC_ALWAYS, 0, N_("READ (shared) or WRITE (exclusive)") },
+	[C_LOCK_MANDATORY] = { "mandatory", "MANDATORY", CT_BOOLFIELD, F(lock_mandatory), CC_ALWAYS, 0, N_("a mandatory rather than advisory lock") },
+	[C_LOCK_WAITING] = { "waiting", "WAITING", CT_BOOLFIELD, F(lock_waiting), CC_ALWAYS, 0, N_("the process is blocked waiting for this lock") },
+	[C_LOCK_NUM]   = { "lock_id", "LOCK", CT_U32, F(lock_num), CC_ALWAYS, 0, N_("the lock's number in /proc/locks; a waiter has the number of the lock it waits for") },
+	[C_LOCK_START] = { "start", "START", CT_OFFSET, F(lock_start), CC_ALWAYS, 0, N_("first byte locked") },
+	[C_LOCK_END]   = { "end", "END", CT_OFFSET, F(lock_end), CC_ALWAYS, 0, N_("last byte locked; EOF (JSON null) for the end of the file, however far it grows") },
 };
 const size_t ncolumns = C_COUNT;
 
@@ -97,52 +158,104 @@ const size_t ncolumns = C_COUNT;
 static const int sysv_msg_cols[] = {
 	C_KEY, C_ID, C_OWNER, C_UID, C_GROUP, C_GID, C_CREATOR, C_CUID, C_CGROUP, C_CGID,
 	C_MODE, C_PERMS, C_MESSAGES, C_USED_BYTES, C_MAX_BYTES, C_LSPID, C_LSPID_CMD, C_LRPID,
-	C_LRPID_CMD, C_SEND_TIME, C_RECV_TIME, C_CHANGE_TIME, C_PERSISTENCE, END
+	C_LRPID_CMD, C_SEND_TIME, C_RECV_TIME, C_CHANGE_TIME, C_PERSISTENCE, C_STALE, END
 };
 static const int sysv_msg_defaults[] = {
 	C_KEY, C_ID, C_OWNER, C_PERMS, C_MESSAGES, C_USED_BYTES, C_MAX_BYTES, C_LSPID, C_LSPID_CMD,
-	C_LRPID, C_LRPID_CMD, C_SEND_TIME, C_RECV_TIME, END
+	C_LRPID, C_LRPID_CMD, C_SEND_TIME, C_RECV_TIME, C_STALE, END
 };
 static const int sysv_shm_cols[] = {
 	C_KEY, C_ID, C_OWNER, C_UID, C_GROUP, C_GID, C_CREATOR, C_CUID, C_CGROUP, C_CGID,
 	C_MODE, C_PERMS, C_SIZE, C_NATTCH, C_CPID, C_CPID_CMD, C_LPID, C_LPID_CMD, C_ATTACH_TIME, C_DETACH_TIME,
-	C_CHANGE_TIME, C_RSS, C_SWAP, C_DEST, C_LOCKED, C_PERSISTENCE, END
+	C_CHANGE_TIME, C_RSS, C_SWAP, C_DEST, C_LOCKED, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int sysv_shm_defaults[] = {
 	C_KEY, C_ID, C_OWNER, C_PERMS, C_SIZE, C_NATTCH, C_CPID, C_CPID_CMD, C_LPID, C_RSS, C_DEST,
-	C_ATTACH_TIME, C_DETACH_TIME, END
+	C_ATTACH_TIME, C_DETACH_TIME, C_STALE, C_HOLDERS, END
 };
 static const int sysv_sem_cols[] = {
 	C_KEY, C_ID, C_OWNER, C_UID, C_GROUP, C_GID, C_CREATOR, C_CUID, C_CGROUP, C_CGID,
 	C_MODE, C_PERMS, C_NSEMS, C_NCNT, C_ZCNT, C_SEMS, C_OP_TIME, C_CHANGE_TIME,
-	C_PERSISTENCE, END
+	C_PERSISTENCE, C_STALE, END
 };
 static const int sysv_sem_defaults[] = {
 	C_KEY, C_ID, C_OWNER, C_PERMS, C_NSEMS, C_NCNT, C_ZCNT, C_OP_TIME, C_CHANGE_TIME,
-	C_SEMS, END
+	C_STALE, C_SEMS, END
 };
 static const int posix_mq_cols[] = {
 	C_NAME, C_INODE, C_DEV, C_OWNER, C_UID, C_GROUP, C_GID, C_MODE, C_PERMS,
 	C_MQ_MESSAGES, C_MAX_MESSAGES, C_MSGSIZE_MAX, C_MQ_USED_BYTES, C_NOTIFY, C_NOTIFY_SIGNO,
-	C_NOTIFY_PID, C_NOTIFY_CMD, C_MODIFY_TIME, C_PERSISTENCE, END
+	C_NOTIFY_PID, C_NOTIFY_CMD, C_MODIFY_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int posix_mq_defaults[] = {
 	C_OWNER, C_PERMS, C_MQ_MESSAGES, C_MAX_MESSAGES, C_MSGSIZE_MAX, C_MQ_USED_BYTES,
-	C_NOTIFY_PID, C_MODIFY_TIME, C_NAME, END
+	C_NOTIFY_PID, C_MODIFY_TIME, C_STALE, C_NAME, C_HOLDERS, END
 };
 static const int posix_shm_cols[] = {
 	C_NAME, C_INODE, C_DEV, C_OWNER, C_UID, C_GROUP, C_GID, C_MODE, C_PERMS, C_SIZE,
-	C_ALLOCATED, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_PERSISTENCE, END
+	C_ALLOCATED, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int posix_shm_defaults[] = {
-	C_INODE, C_OWNER, C_PERMS, C_SIZE, C_ALLOCATED, C_MODIFY_TIME, C_NAME, END
+	C_INODE, C_OWNER, C_PERMS, C_SIZE, C_ALLOCATED, C_MODIFY_TIME, C_STALE, C_NAME, C_HOLDERS, END
 };
 static const int posix_sem_cols[] = {
 	C_NAME, C_INODE, C_DEV, C_OWNER, C_UID, C_GROUP, C_GID, C_MODE, C_PERMS, C_VALUE,
-	C_WAITERS, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_PERSISTENCE, END
+	C_WAITERS, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int posix_sem_defaults[] = {
-	C_INODE, C_OWNER, C_PERMS, C_VALUE, C_WAITERS, C_MODIFY_TIME, C_NAME, END
+	C_INODE, C_OWNER, C_PERMS, C_VALUE, C_WAITERS, C_MODIFY_TIME, C_STALE, C_NAME, C_HOLDERS, END
+};
+static const int pipe_cols[] = {
+	C_INODE, C_FILL, C_CAPACITY, C_READERS, C_WRITERS, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int pipe_defaults[] = {
+	C_INODE, C_FILL, C_CAPACITY, C_READERS, C_WRITERS, C_HOLDERS, END
+};
+static const int fifo_cols[] = {
+	C_PATH, C_INODE, C_DEV, C_OWNER, C_UID, C_GROUP, C_GID, C_MODE, C_PERMS,
+	C_FILL, C_CAPACITY, C_READERS, C_WRITERS, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME,
+	C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int fifo_defaults[] = {
+	C_INODE, C_OWNER, C_PERMS, C_FILL, C_CAPACITY, C_READERS, C_WRITERS, C_PATH, C_HOLDERS, END
+};
+static const int unix_cols[] = {
+	C_INODE, C_SOCK_TYPE, C_SOCK_STATE, C_PATH, C_ABSTRACT, C_FILE_INODE, C_FILE_DEV,
+	C_PEER, C_PEER_HOLDERS, C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_BACKLOG, C_PENDING,
+	C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int unix_defaults[] = {
+	C_INODE, C_SOCK_TYPE, C_SOCK_STATE, C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_PEER, C_PATH,
+	C_HOLDERS, END
+};
+static const int eventfd_cols[] = {
+	C_EVENTFD_ID, C_EVENTFD_COUNT, C_SEMAPHORE_MODE, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int eventfd_defaults[] = { C_EVENTFD_ID, C_EVENTFD_COUNT, C_HOLDERS, END };
+static const int signalfd_cols[] = { C_SIGNALS, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
+static const int signalfd_defaults[] = { C_SIGNALS, C_HOLDERS, END };
+static const int inotify_cols[] = { C_WATCHES, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
+static const int inotify_defaults[] = { C_HOLDERS, C_WATCHES, END };
+static const int timerfd_cols[] = {
+	C_CLOCK, C_TICKS, C_NEXT_EXPIRY, C_INTERVAL, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int timerfd_defaults[] = { C_CLOCK, C_TICKS, C_NEXT_EXPIRY, C_INTERVAL, C_HOLDERS, END };
+static const int pidfd_cols[] = { C_TARGET_PID, C_TARGET_CMD, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
+static const int pidfd_defaults[] = { C_TARGET_PID, C_TARGET_CMD, C_HOLDERS, END };
+static const int signal_cols[] = {
+	C_PID, C_PID_CMD, C_SIG_PENDING, C_SIG_SHARED, C_SIG_BLOCKED, C_SIG_IGNORED, C_SIG_CAUGHT,
+	C_SIGQ, C_SIGQ_LIMIT, C_PERSISTENCE, C_STALE, END
+};
+static const int signal_defaults[] = {
+	C_PID, C_PID_CMD, C_SIG_PENDING, C_SIG_SHARED, C_SIG_BLOCKED, C_SIGQ, C_SIGQ_LIMIT, END
+};
+static const int lock_cols[] = {
+	C_LOCK_NUM, C_LOCK_TYPE, C_LOCK_ACCESS, C_LOCK_MANDATORY, C_LOCK_WAITING, C_PID, C_PID_CMD,
+	C_INODE, C_DEV, C_LOCK_START, C_LOCK_END, C_PATH, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int lock_defaults[] = {
+	C_LOCK_NUM, C_LOCK_TYPE, C_LOCK_ACCESS, C_LOCK_WAITING, C_PID, C_PID_CMD, C_LOCK_START,
+	C_LOCK_END, C_INODE, C_PATH, END
 };
 
 const struct kind_class kind_classes[KIND_COUNT] = {
@@ -158,6 +271,21 @@ const struct kind_class kind_classes[KIND_COUNT] = {
 			     posix_shm_cols, posix_shm_defaults, C_NAME },
 	[KIND_POSIX_SEM] = { "posix_sem", N_("POSIX named semaphores"), N_("POSIX sem"),
 			     posix_sem_cols, posix_sem_defaults, C_NAME },
+	[KIND_PIPE] = { "pipe", N_("Pipes"), N_("pipes"), pipe_cols, pipe_defaults, C_INODE },
+	[KIND_FIFO] = { "fifo", N_("FIFOs (named pipes)"), N_("FIFOs"), fifo_cols, fifo_defaults, C_PATH },
+	[KIND_UNIX] = { "unix", N_("UNIX sockets"), N_("UNIX sockets"), unix_cols, unix_defaults, C_INODE },
+	[KIND_EVENTFD] = { "eventfd", N_("eventfd counters"), N_("eventfd"),
+			   eventfd_cols, eventfd_defaults, C_EVENTFD_ID },
+	[KIND_SIGNALFD] = { "signalfd", N_("signalfd descriptors"), N_("signalfd"),
+			    signalfd_cols, signalfd_defaults, C_HOLDERS },
+	[KIND_INOTIFY] = { "inotify", N_("inotify instances"), N_("inotify"),
+			   inotify_cols, inotify_defaults, C_HOLDERS },
+	[KIND_TIMERFD] = { "timerfd", N_("timerfd timers"), N_("timerfd"),
+			   timerfd_cols, timerfd_defaults, C_HOLDERS },
+	[KIND_PIDFD] = { "pidfd", N_("pidfd descriptors"), N_("pidfd"),
+			 pidfd_cols, pidfd_defaults, C_TARGET_PID },
+	[KIND_SIGNAL] = { "signal", N_("Signals pending"), N_("signals"), signal_cols, signal_defaults, C_PID },
+	[KIND_LOCK] = { "lock", N_("File locks"), N_("locks"), lock_cols, lock_defaults, C_LOCK_NUM },
 };
 
 int column_by_name(const char *name)
@@ -224,6 +352,20 @@ static bool column_valid(const struct column *c, const struct ipc_object *o)
 		return o->notify_pid != 0;
 	case CC_STATUS:
 		return o->has_status;
+	case CC_FILL:
+		return o->has_fill;
+	case CC_PEER:
+		return o->peer != 0;
+	case CC_QUEUES:
+		return o->has_queues && o->sock_state != TCP_LISTEN;
+	case CC_LISTEN:
+		return o->has_queues && o->sock_state == TCP_LISTEN;
+	case CC_NAMED:
+		return o->name != NULL;
+	case CC_FILE:
+		return o->file_inode != 0;
+	case CC_SIGQ:
+		return o->has_attr;
 	}
 	return false;
 }
@@ -255,6 +397,14 @@ void column_value(int col, const struct ipc_object *o, struct cell *out)
 	case CT_U64:
 		out->type = CELL_UINT;
 		out->u = *(const uint64_t *)field;
+		break;
+	case CT_U32:
+		out->type = CELL_UINT;
+		out->u = *(const uint32_t *)field;
+		break;
+	case CT_I64:
+		out->type = CELL_INT;
+		out->i = *(const int64_t *)field;
 		break;
 	case CT_PID: {
 		pid_t pid = *(const pid_t *)field;
@@ -363,7 +513,144 @@ void column_value(int col, const struct ipc_object *o, struct cell *out)
 		}
 		break;
 	}
+	case CT_HOLDERS:
+		out->type = CELL_HOLDERS;
+		out->holders = o->holders;
+		out->nholders = o->nholders;
+		break;
+	case CT_PEER_HOLDERS:
+		out->type = CELL_HOLDERS;
+		out->holders = o->peer_obj ? o->peer_obj->holders : NULL;
+		out->nholders = o->peer_obj ? o->peer_obj->nholders : 0;
+		break;
+	case CT_STALE:
+		out->type = CELL_STALE;
+		out->obj = o;
+		break;
+	case CT_SOCKTYPE:
+		out->type = CELL_STR;
+		out->s = sock_type_name(*(const int *)field);
+		if (!out->s) {
+			snprintf(out->buf, sizeof(out->buf), "%d", *(const int *)field);
+			out->s = out->buf;
+		}
+		break;
+	case CT_SOCKSTATE:
+		out->type = CELL_STR;
+		out->s = sock_state_name(*(const int *)field);
+		if (!out->s) {
+			snprintf(out->buf, sizeof(out->buf), "%d", *(const int *)field);
+			out->s = out->buf;
+		}
+		break;
+	case CT_SIGSET:
+		out->type = CELL_SIGSET;
+		out->u = *(const uint64_t *)field;
+		break;
+	case CT_CLOCK:
+		out->type = CELL_STR;
+		out->s = clock_name(*(const int *)field);
+		if (!out->s) {
+			snprintf(out->buf, sizeof(out->buf), "%d", *(const int *)field);
+			out->s = out->buf;
+		}
+		break;
+	case CT_INODES:
+		out->type = CELL_INODES;
+		out->obj = o;
+		break;
+	case CT_WATCHES:
+		out->type = CELL_WATCHES;
+		out->obj = o;
+		break;
+	case CT_BOOLFIELD:
+		out->type = CELL_BOOL;
+		out->b = *(const bool *)field;
+		break;
+	case CT_STRFIELD:
+		out->type = CELL_STR;
+		out->s = field;
+		break;
+	case CT_OFFSET:
+		if (*(const uint64_t *)field != UINT64_MAX) {
+			out->type = CELL_UINT;
+			out->u = *(const uint64_t *)field;
+		}
+		break;
 	}
+}
+
+const char *signal_name(int signo, char *buf, size_t len)
+{
+	const char *abbrev;
+
+	if (signo < 1 || signo > 64)
+		return NULL;
+	if (signo >= SIGRTMIN && signo <= SIGRTMAX) {
+		snprintf(buf, len, "RT%d", signo - SIGRTMIN);
+		return buf;
+	}
+	abbrev = sigabbrev_np(signo);
+	if (abbrev)
+		return abbrev;
+	snprintf(buf, len, "%d", signo);
+	return buf;
+}
+
+const char *sock_type_name(int type)
+{
+	switch (type) {
+	case SOCK_STREAM:
+		return "stream";
+	case SOCK_DGRAM:
+		return "dgram";
+	case SOCK_SEQPACKET:
+		return "seqpacket";
+	case SOCK_RAW:
+		return "raw";
+	}
+	return NULL;
+}
+
+/* UNIX sockets borrow the TCP state numbers (include/net/tcp_states.h) */
+const char *sock_state_name(int state)
+{
+	static const char *const names[] = {
+		[TCP_ESTABLISHED] = "established", [TCP_SYN_SENT] = "connecting",
+		[TCP_SYN_RECV] = "syn-recv", [TCP_FIN_WAIT1] = "fin-wait1",
+		[TCP_FIN_WAIT2] = "fin-wait2", [TCP_TIME_WAIT] = "time-wait",
+		[TCP_CLOSE] = "unconnected", [TCP_CLOSE_WAIT] = "close-wait",
+		[TCP_LAST_ACK] = "last-ack", [TCP_LISTEN] = "listen",
+		[TCP_CLOSING] = "disconnecting",
+	};
+
+	if (state < 0 || (size_t)state >= sizeof(names) / sizeof(names[0]))
+		return NULL;
+	return names[state];
+}
+
+const char *clock_name(int clockid)
+{
+	switch (clockid) {
+	case CLOCK_REALTIME:
+		return "realtime";
+	case CLOCK_MONOTONIC:
+		return "monotonic";
+	case CLOCK_BOOTTIME:
+		return "boottime";
+	case CLOCK_REALTIME_ALARM:
+		return "realtime-alarm";
+	case CLOCK_BOOTTIME_ALARM:
+		return "boottime-alarm";
+	}
+	return NULL;
+}
+
+const char *access_name(unsigned int access)
+{
+	static const char *const names[] = { "-", "r", "w", "rw" };
+
+	return names[access & 3];
 }
 
 int cell_compare(const struct cell *a, const struct cell *b)
@@ -388,6 +675,20 @@ int cell_compare(const struct cell *a, const struct cell *b)
 
 		return r ? r : (a->len > b->len) - (a->len < b->len);
 	}
+	case CELL_HOLDERS: {
+		/* by the first holder: who has it */
+		pid_t pa = a->nholders ? a->holders[0].pid : 0, pb = b->nholders ? b->holders[0].pid : 0;
+
+		return (pa > pb) - (pa < pb);
+	}
+	case CELL_STALE:
+		return (int)a->obj->stale - (int)b->obj->stale;
+	case CELL_SIGSET:
+		return (a->u > b->u) - (a->u < b->u);
+	case CELL_INODES:
+		return (a->obj->npending > b->obj->npending) - (a->obj->npending < b->obj->npending);
+	case CELL_WATCHES:
+		return (a->obj->nwatches > b->obj->nwatches) - (a->obj->nwatches < b->obj->nwatches);
 	case CELL_SEMS:
 	case CELL_NULL:
 		break;
@@ -425,14 +726,47 @@ static int row_compare(const void *pa, const void *pb)
 	return sort_ctx.reverse ? -r : r;
 }
 
+bool object_involves(const struct ipc_object *o, pid_t pid)
+{
+	for (size_t i = 0; i < o->nholders; i++)
+		if (o->holders[i].pid == pid)
+			return true;
+	switch (o->kind) {
+	case KIND_SYSV_MSG:
+	case KIND_SYSV_SHM:
+		return o->cpid == pid || o->lpid == pid;
+	case KIND_SYSV_SEM:
+		for (uint64_t i = 0; o->sems && i < o->count; i++)
+			if (o->sems[i].pid == pid)
+				return true;
+		return false;
+	case KIND_POSIX_MQ:
+		return o->notify_pid == pid;
+	case KIND_SIGNAL:
+	case KIND_LOCK:
+		return o->cpid == pid;
+	default:
+		return false;
+	}
+}
+
+static bool involves_any(const struct ipc_object *o, const pid_t *pids, size_t npids)
+{
+	for (size_t i = 0; i < npids; i++)
+		if (object_involves(o, pids[i]))
+			return true;
+	return npids == 0;
+}
+
 const struct ipc_object **kind_rows(const struct snapshot *snap, enum ipc_kind kind,
-				    int sort_col, bool reverse, size_t *n)
+				    int sort_col, bool reverse, const pid_t *pids, size_t npids,
+				    size_t *n)
 {
 	const struct ipc_object **rows = xcalloc(snap->nobjects + 1, sizeof(*rows));
 	size_t count = 0;
 
 	for (size_t i = 0; i < snap->nobjects; i++)
-		if (snap->objects[i].kind == kind)
+		if (snap->objects[i].kind == kind && involves_any(&snap->objects[i], pids, npids))
 			rows[count++] = &snap->objects[i];
 	if (sort_col < 0)
 		sort_col = kind_classes[kind].default_sort;

@@ -12,6 +12,8 @@
 enum col_type {
 	CT_INT,       /* int field */
 	CT_U64,       /* uint64_t field */
+	CT_U32,       /* uint32_t field */
+	CT_I64,       /* int64_t field */
 	CT_PID,       /* pid_t field, 0 shown as none */
 	CT_KEY,       /* SysV key: text 0x%08x, JSON unsigned */
 	CT_NAME,      /* the object's name bytes */
@@ -27,6 +29,18 @@ enum col_type {
 	CT_NOTIFY,    /* POSIX mq notification method */
 	CT_SEMS,      /* SysV per-semaphore values */
 	CT_COMM,      /* const char * command name, NULL when the process is gone */
+	CT_HOLDERS,   /* the object's holders (text: pid/command/fd+end, JSON: array) */
+	CT_PEER_HOLDERS, /* the holders of a socket's peer */
+	CT_STALE,     /* stale reason and since (JSON: object or null) */
+	CT_SOCKTYPE,  /* int SOCK_* */
+	CT_SOCKSTATE, /* int TCP_* state as UNIX sockets use it */
+	CT_SIGSET,    /* uint64_t signal mask, bit n-1 = signal n */
+	CT_CLOCK,     /* int clockid */
+	CT_INODES,    /* a socket's pending connections (inode list) */
+	CT_WATCHES,   /* inotify watches */
+	CT_BOOLFIELD, /* bool field */
+	CT_STRFIELD,  /* char array field */
+	CT_OFFSET,    /* uint64_t file offset, UINT64_MAX shown as EOF */
 };
 
 /* When a column's field is valid. */
@@ -39,6 +53,13 @@ enum col_cond {
 	CC_SEMS,      /* has_sems */
 	CC_NOTIFY,    /* notify_pid != 0 */
 	CC_STATUS,    /* has_status */
+	CC_FILL,      /* has_fill */
+	CC_PEER,      /* peer != 0 */
+	CC_QUEUES,    /* has_queues and not listening */
+	CC_LISTEN,    /* has_queues and listening */
+	CC_NAMED,     /* name != NULL */
+	CC_FILE,      /* file_inode != 0 */
+	CC_SIGQ,      /* has_attr (SigQ read) */
 };
 
 struct column {
@@ -51,7 +72,15 @@ struct column {
 	const char *help;         /* untranslated, for --list-columns and the man page */
 };
 
-enum cell_type { CELL_NULL, CELL_INT, CELL_UINT, CELL_STR, CELL_BYTES, CELL_BOOL, CELL_SEMS };
+enum cell_type {
+	CELL_NULL, CELL_INT, CELL_UINT, CELL_STR, CELL_BYTES, CELL_BOOL,
+	CELL_SEMS,    /* obj's sems */
+	CELL_HOLDERS, /* holders[0..n) */
+	CELL_STALE,   /* obj's stale reason/since */
+	CELL_SIGSET,  /* u is the mask */
+	CELL_INODES,  /* obj's pending */
+	CELL_WATCHES, /* obj's watches */
+};
 
 /* A column's value for one object, before formatting. */
 struct cell {
@@ -62,7 +91,9 @@ struct cell {
 	size_t len;
 	bool b;
 	bool by_u;                /* CELL_STR that sorts by u (a device number) */
-	const struct ipc_object *obj; /* CELL_SEMS */
+	const struct ipc_object *obj; /* CELL_SEMS, CELL_STALE, CELL_INODES, CELL_WATCHES */
+	const struct holder *holders; /* CELL_HOLDERS */
+	size_t nholders;
 	char buf[32];             /* storage for short formatted strings */
 };
 
@@ -74,6 +105,14 @@ struct kind_class {
 	const int *defaults;      /* shown in text by default, ending with -1 */
 	int default_sort;         /* column index */
 };
+
+/* Name of a signal without "SIG" ("USR1", "RT3"), or NULL outside 1..64. */
+const char *signal_name(int signo, char *buf, size_t len);
+const char *sock_type_name(int type);
+const char *sock_state_name(int state);
+const char *clock_name(int clockid);
+/* "r", "w", "rw" or "-". */
+const char *access_name(unsigned int access);
 
 extern const struct column columns[];
 extern const size_t ncolumns;
@@ -90,9 +129,15 @@ bool column_sortable(int col);
 int kind_by_name(const char *name);
 const char *persistence_name(enum persistence p);
 
+/* Whether the process takes part in the object: holds or maps it, or the kernel
+ * recorded it as creator, last user, notified process or last operator. */
+bool object_involves(const struct ipc_object *o, pid_t pid);
+
 /* Objects of one kind, sorted by sort_col (a column of that kind, or -1 for the
- * kind's default order). Returns a malloc'd array. */
+ * kind's default order); with npids > 0 only those involving one of pids.
+ * Returns a malloc'd array. */
 const struct ipc_object **kind_rows(const struct snapshot *snap, enum ipc_kind kind,
-				    int sort_col, bool reverse, size_t *n);
+				    int sort_col, bool reverse, const pid_t *pids, size_t npids,
+				    size_t *n);
 
 #endif

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #define EXIT_USAGE 2
 #define MAX_DELAY 86400.0
 #define MAX_ITERATIONS 1000000000L
+#define MAX_PID 4194304L        /* PID_MAX_LIMIT on 64-bit Linux */
 
 enum format { FORMAT_TEXT, FORMAT_JSON };
 
@@ -41,6 +43,7 @@ enum {
 	OPT_ONLY = 0x100,
 	OPT_FORMAT,
 	OPT_LIST_COLUMNS,
+	OPT_PID,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +56,7 @@ static const struct option long_options[] = {
 	{ "columns", required_argument, NULL, 'o' },
 	{ "sort", required_argument, NULL, 's' },
 	{ "reverse", no_argument, NULL, 'r' },
+	{ "pid", required_argument, NULL, 'p' },
 	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -64,7 +68,10 @@ static void usage(void)
 	printf(_("Usage: %s [options]\n"), "ipctop");
 	fputs(_("\nShow every inter-process communication object on this machine: SysV message\n"
 		"queues, shared memory and semaphores, POSIX message queues, shared memory and\n"
-		"named semaphores, with their owners, usage and the system limits.\n"), stdout);
+		"named semaphores, pipes, FIFOs, UNIX sockets, eventfd, signalfd, inotify,\n"
+		"timerfd and pidfd descriptors, signals pending and file locks, with the\n"
+		"processes holding each, their owners, usage, stale objects and the system\n"
+		"limits.\n"), stdout);
 	fputs(_("\nOptions:\n"), stdout);
 	fputs(_(" -b, --batch              print snapshots as text and exit (default when\n"
 		"                            standard output is not a terminal)\n"), stdout);
@@ -77,13 +84,24 @@ static void usage(void)
 		"                            a leading '+' adds them to the defaults)\n"), stdout);
 	fputs(_(" -s, --sort COLUMN        sort each table by this column\n"), stdout);
 	fputs(_(" -r, --reverse            reverse the sort order\n"), stdout);
+	fputs(_(" -p, --pid PID            only what this process holds or uses, with a\n"
+		"                            summary of it (repeatable)\n"), stdout);
 	fputs(_("     --list-columns       list every kind's columns and exit\n"), stdout);
 	fputs(_(" -h, --help               show this help and exit\n"), stdout);
 	fputs(_(" -V, --version            show the version and exit\n"), stdout);
-	fputs(_("\nKinds: "), stdout);
-	for (int k = 0; k < KIND_COUNT; k++)
-		printf("%s, ", kind_classes[k].name);
-	fputs(_("or the groups sysv, posix and all.\n"), stdout);
+	fputs(_("\nKinds:"), stdout);
+	for (int k = 0, col = 6; k < KIND_COUNT; k++) {
+		int w = (int)strlen(kind_classes[k].name) + 2;
+
+		if (col + w > 78) {
+			fputs("\n      ", stdout);
+			col = 6;
+		}
+		printf(" %s,", kind_classes[k].name);
+		col += w;
+	}
+	fputs("\n       ", stdout);
+	fputs(_("or the groups sysv, posix, events (eventfd to pidfd) and all.\n"), stdout);
 	fputs(_("\nExit status: 0 success, 1 failure, 2 wrong options.\n"
 		"See ipctop(8) for the columns and the JSON schema.\n"), stdout);
 }
@@ -148,7 +166,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	o->delay = 2.0;
 	o->render.kinds = (1u << KIND_COUNT) - 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bn:d:Jo:s:rhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bn:d:Jo:s:rp:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			o->batch = true;
@@ -209,6 +227,17 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'r':
 			o->render.reverse = true;
 			break;
+		case 'p': {
+			long pid;
+
+			if (parse_count(optarg, MAX_PID, &pid) < 0)
+				usage_error(_("invalid value for --pid: '%s' (expected a process id from 1 "
+					      "to %ld)"), optarg, MAX_PID);
+			o->render.pids = xreallocarray(o->render.pids, o->render.npids + 1,
+						       sizeof(*o->render.pids));
+			o->render.pids[o->render.npids++] = (pid_t)pid;
+			break;
+		}
 		case OPT_LIST_COLUMNS:
 			o->list_columns = true;
 			break;
@@ -289,6 +318,9 @@ int main(int argc, char **argv)
 {
 	struct options o;
 
+	/* the object and holder arrays of a large machine grow by realloc: served by mmap,
+	 * they grow with mremap instead of a copy that briefly needs both */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	setlocale(LC_ALL, "");
 #if ENABLE_NLS
 	bindtextdomain(PACKAGE, LOCALEDIR);
@@ -310,6 +342,7 @@ int main(int argc, char **argv)
 		rc = tui_run(&co, &o.render, o.delay);
 	}
 	free_list(o.render.columns, o.render.ncolumns);
+	free(o.render.pids);
 	names_cache_free();
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
@@ -47,7 +48,7 @@ static void set_used(struct snapshot *snap, const char *name, uint64_t used)
 void limits_collect(struct snapshot *snap)
 {
 	uint64_t nkind[KIND_COUNT] = { 0 };
-	uint64_t shm_pages = 0, sems = 0, max_nsems = 0;
+	uint64_t shm_pages = 0, sems = 0, max_nsems = 0, max_pipe = 0, max_backlog = 0;
 	long page = sysconf(_SC_PAGESIZE);
 
 	if (page <= 0)
@@ -56,6 +57,11 @@ void limits_collect(struct snapshot *snap)
 		const struct ipc_object *o = &snap->objects[i];
 
 		nkind[o->kind]++;
+		if ((o->kind == KIND_PIPE || o->kind == KIND_FIFO) && o->has_fill && o->max_size > max_pipe)
+			max_pipe = o->max_size;
+		else if (o->kind == KIND_UNIX && o->has_queues && o->sock_state == TCP_LISTEN &&
+			 o->wqueue > max_backlog)
+			max_backlog = o->wqueue;
 		if (o->kind == KIND_SYSV_SHM)
 			shm_pages += (o->size + (uint64_t)page - 1) / (uint64_t)page;
 		else if (o->kind == KIND_SYSV_SEM) {
@@ -112,6 +118,26 @@ void limits_collect(struct snapshot *snap)
 		l->has_used = true;
 		l->used = (uint64_t)(sv.f_blocks - sv.f_bfree) * sv.f_frsize;
 	}
+
+	/* descriptors: every pipe, socket and event object is an open file */
+	set_limit(snap, "file_max", N_("Open files, system-wide (file-nr of file-max)"), "",
+		  "/proc/sys/fs/file-max");
+	buf = read_file_at(-1, "/proc/sys/fs/file-nr", 4096, &len);
+	uint64_t file_nr[3];
+
+	if (buf && u64_fields_parse(buf, len, file_nr, 3) == 0)
+		set_used(snap, "file_max", file_nr[0]);
+	free(buf);
+	set_limit(snap, "pipe_max_size", N_("Max pipe buffer an unprivileged user may set"), "bytes",
+		  "/proc/sys/fs/pipe-max-size");
+	set_limit(snap, "somaxconn", N_("Max listen() backlog of a socket"), "",
+		  "/proc/sys/net/core/somaxconn");
+	set_limit(snap, "unix_dgram_qlen", N_("Max datagrams queued on a UNIX socket"), "",
+		  "/proc/sys/net/unix/max_dgram_qlen");
+	if (snap->kinds_collected & (1u << KIND_PIPE))
+		set_used(snap, "pipe_max_size", max_pipe);
+	if (snap->kinds_collected & (1u << KIND_UNIX))
+		set_used(snap, "somaxconn", max_backlog);
 
 	/* usage only for the families collected this time */
 	if (snap->kinds_collected & (1u << KIND_SYSV_MSG))

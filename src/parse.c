@@ -244,18 +244,22 @@ int mq_status_parse(const char *buf, size_t len, struct mq_status *out)
 	return (out->has & 1) ? 0 : -1;
 }
 
-int sem_limits_parse(const char *buf, size_t len, uint64_t out[4])
+int u64_fields_parse(const char *buf, size_t len, uint64_t *out, size_t count)
 {
 	const char *p = buf, *end = buf + len, *tok;
-	size_t toklen;
-	int n = 0;
+	size_t toklen, n = 0;
 
 	while (next_token(&p, end, &tok, &toklen)) {
-		if (n == 4 || parse_u64(tok, toklen, 10, &out[n]) < 0)
+		if (n == count || parse_u64(tok, toklen, 10, &out[n]) < 0)
 			return -1;
 		n++;
 	}
-	return n == 4 ? 0 : -1;
+	return n == count ? 0 : -1;
+}
+
+int sem_limits_parse(const char *buf, size_t len, uint64_t out[4])
+{
+	return u64_fields_parse(buf, len, out, 4);
 }
 
 int sysctl_u64_parse(const char *buf, size_t len, uint64_t *out)

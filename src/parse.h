@@ -52,6 +52,9 @@ struct mq_status {
 };
 int mq_status_parse(const char *buf, size_t len, struct mq_status *out);
 
+/* Exactly count unsigned decimal numbers separated by whitespace, e.g. /proc/sys/fs/file-nr. */
+int u64_fields_parse(const char *buf, size_t len, uint64_t *out, size_t count);
+
 /* /proc/sys/kernel/sem: "SEMMSL SEMMNS SEMOPM SEMMNI". */
 int sem_limits_parse(const char *buf, size_t len, uint64_t out[4]);
 

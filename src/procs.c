@@ -1,15 +1,18 @@
-/* Processes, through libproc2: pid, ppid, effective uid, state and command name. */
+/* Processes, through libproc2: identity, command line, namespaces and start time. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nls.h"
+#include "parse.h"
 #include "proc2compat.h"
 #include "snapshot.h"
+#include "util.h"
 #include "xalloc.h"
 
-enum { P_PID, P_PPID, P_EUID, P_STATE, P_CMD };
+enum { P_PID, P_PPID, P_EUID, P_STATE, P_CMD, P_CMDLINE, P_START };
 
 static enum pids_item proc_items[] = {
 	[P_PID] = PIDS_ID_PID,
@@ -17,7 +20,32 @@ static enum pids_item proc_items[] = {
 	[P_EUID] = PIDS_ID_EUID,
 	[P_STATE] = PIDS_STATE,
 	[P_CMD] = PIDS_CMD,
+	[P_CMDLINE] = PIDS_CMDLINE,
+	[P_START] = PIDS_TICS_BEGAN,
 };
+
+/* Boot time in seconds since the epoch ("btime" of /proc/stat), 0 if unknown. */
+static int64_t boot_time(void)
+{
+	size_t len;
+	char *buf = read_file_at(-1, "/proc/stat", 1u << 20, &len);
+	int64_t t = 0;
+
+	if (!buf)
+		return 0;
+	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, "btime ", 6) == 0) {
+			char *end = strchr(line, '\n');
+			size_t n = end ? (size_t)(end - line - 6) : strlen(line + 6);
+
+			if (parse_i64(line + 6, n, &t) < 0)
+				t = 0;
+			break;
+		}
+	}
+	free(buf);
+	return t;
+}
 
 static int process_cmp(const void *a, const void *b)
 {
@@ -43,6 +71,9 @@ void procs_collect(struct snapshot *snap)
 		return;
 	}
 	size_t total = f->counts->total > 0 ? (size_t)f->counts->total : 0;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	snap->boot_time = boot_time();
 
 	snap->procs = xcalloc(total + 1, sizeof(*snap->procs));
 	for (size_t i = 0; i < total; i++) {
@@ -54,7 +85,13 @@ void procs_collect(struct snapshot *snap)
 		p->ppid = IPCTOP_PIDS_VAL(P_PPID, s_int, s, info);
 		p->euid = IPCTOP_PIDS_VAL(P_EUID, u_int, s, info);
 		p->state = IPCTOP_PIDS_VAL(P_STATE, s_ch, s, info);
+		const char *cmdline = IPCTOP_PIDS_VAL(P_CMDLINE, str, s, info);
+
 		p->comm = xstrdup(cmd ? cmd : "");
+		/* libproc2 gives "-" when there are no arguments (kernel threads, zombies) */
+		p->cmdline = cmdline && *cmdline && strcmp(cmdline, "-") != 0 ? xstrdup(cmdline) : NULL;
+		p->start_time = hz > 0 ? snap->boot_time +
+			(int64_t)(IPCTOP_PIDS_VAL(P_START, ull_int, s, info) / (unsigned long long)hz) : 0;
 		snap->nprocs++;
 	}
 	procps_pids_unref(&info);
@@ -68,4 +105,14 @@ const struct process *snapshot_process(const struct snapshot *snap, pid_t pid)
 	if (!snap->nprocs)
 		return NULL;
 	return bsearch(&key, snap->procs, snap->nprocs, sizeof(*snap->procs), process_cmp);
+}
+
+const struct process *snapshot_process_at(const struct snapshot *snap, pid_t pid, int64_t t)
+{
+	const struct process *p = snapshot_process(snap, pid);
+
+	/* start times are whole seconds from the boot time: allow one second of rounding */
+	if (p && t > 0 && p->start_time > 0 && p->start_time > t + 1)
+		return NULL;
+	return p;
 }

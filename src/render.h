@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "snapshot.h"
 
@@ -17,6 +18,8 @@ struct render_opts {
 	size_t ncolumns;
 	bool columns_add;            /* the names are added to the defaults */
 	bool utf8;                   /* the output may carry UTF-8 */
+	pid_t *pids;                 /* --pid: only what these processes take part in */
+	size_t npids;
 };
 
 void render_text(FILE *f, const struct snapshot *snap, const struct render_opts *ro);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <sys/sysmacros.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,7 @@
 #include "escape.h"
 #include "nls.h"
 #include "render.h"
+#include "util.h"
 #include "xalloc.h"
 
 static void json_str(FILE *f, const char *s)
@@ -33,7 +35,49 @@ static void json_sems(FILE *f, const struct ipc_object *o)
 	fputc(']', f);
 }
 
-static void json_object(FILE *f, const struct ipc_object *o)
+static void json_bytes(FILE *f, const char *key, const char *s, size_t len)
+{
+	fputs(", ", f);
+	json_str(f, key);
+	fputs(": ", f);
+	if (!json_write_string(f, s, len)) {
+		/* not UTF-8: give the exact bytes too */
+		char *hex = hex_encode(s, len);
+
+		fprintf(f, ", \"%s_hex\": \"%s\"", key, hex);
+		free(hex);
+	}
+}
+
+static void json_holders(FILE *f, const struct snapshot *snap, const struct holder *h, size_t n)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		const struct process *p = snapshot_process(snap, h[i].pid);
+
+		fprintf(f, "%s{\"pid\": %d", i ? ", " : "", (int)h[i].pid);
+		if (p) {
+			const char *user = user_name(p->euid);
+
+			json_bytes(f, "command", p->comm, strlen(p->comm));
+			if (user)
+				json_bytes(f, "user", user, strlen(user));
+			else
+				fprintf(f, ", \"user\": \"%u\"", (unsigned int)p->euid);
+		} else {
+			fputs(", \"command\": null, \"user\": null", f);
+		}
+		if (h[i].fd >= 0)
+			fprintf(f, ", \"fd\": %d, \"address\": null", h[i].fd);
+		else
+			fprintf(f, ", \"fd\": null, \"address\": \"%" PRIx64 "-%" PRIx64 "\"",
+				h[i].start, h[i].end);
+		fprintf(f, ", \"access\": \"%s\"}", access_name(h[i].access));
+	}
+	fputc(']', f);
+}
+
+static void json_object(FILE *f, const struct snapshot *snap, const struct ipc_object *o)
 {
 	const struct kind_class *kc = &kind_classes[o->kind];
 
@@ -74,9 +118,95 @@ static void json_object(FILE *f, const struct ipc_object *o)
 		case CELL_SEMS:
 			json_sems(f, o);
 			break;
+		case CELL_HOLDERS:
+			json_holders(f, snap, v.holders, v.nholders);
+			break;
+		case CELL_STALE:
+			if (!o->stale) {
+				fputs("null", f);
+				break;
+			}
+			fputs("{\"reason\": ", f);
+			json_str(f, o->stale_reason);
+			if (o->stale_since > 0)
+				fprintf(f, ", \"since\": %" PRId64 "}", o->stale_since);
+			else
+				fputs(", \"since\": null}", f);
+			break;
+		case CELL_SIGSET: {
+			char tmp[16];
+			bool first = true;
+
+			fputc('[', f);
+			for (int sig = 1; sig <= 64; sig++) {
+				if (!(v.u & (1ULL << (sig - 1))))
+					continue;
+				fputs(first ? "" : ", ", f);
+				json_str(f, signal_name(sig, tmp, sizeof(tmp)));
+				first = false;
+			}
+			fputc(']', f);
+			break;
+		}
+		case CELL_INODES:
+			fputc('[', f);
+			for (size_t i = 0; i < o->npending; i++)
+				fprintf(f, "%s%" PRIu64, i ? ", " : "", o->pending[i]);
+			fputc(']', f);
+			break;
+		case CELL_WATCHES:
+			fputc('[', f);
+			for (size_t i = 0; i < o->nwatches; i++) {
+				const struct watch *w = &o->watches[i];
+
+				fprintf(f, "%s{\"wd\": %d, \"inode\": %" PRIu64 ", \"dev\": \"%u:%u\", "
+					"\"mask\": %" PRIu32 "}", i ? ", " : "", w->wd, w->inode,
+					major(w->dev), minor(w->dev), w->mask);
+			}
+			fputc(']', f);
+			break;
 		}
 	}
 	fputc('}', f);
+}
+
+/* --pid: each process asked for, null when it is not running. */
+static void json_processes(FILE *f, const struct snapshot *snap, const struct render_opts *ro)
+{
+	fputs("  \"processes\": [", f);
+	for (size_t i = 0; i < ro->npids; i++) {
+		const struct process *p = snapshot_process(snap, ro->pids[i]);
+
+		fprintf(f, "%s\n    {\"pid\": %d", i ? "," : "", (int)ro->pids[i]);
+		if (!p) {
+			fputs(", \"running\": false}", f);
+			continue;
+		}
+		const char *user = user_name(p->euid);
+
+		fprintf(f, ", \"running\": true, \"ppid\": %d", (int)p->ppid);
+		json_bytes(f, "command", p->comm, strlen(p->comm));
+		if (p->cmdline)
+			json_bytes(f, "cmdline", p->cmdline, strlen(p->cmdline));
+		else
+			fputs(", \"cmdline\": null", f);
+		fprintf(f, ", \"uid\": %u", (unsigned int)p->euid);
+		if (user)
+			json_bytes(f, "user", user, strlen(user));
+		else
+			fputs(", \"user\": null", f);
+		fprintf(f, ", \"state\": \"%c\", \"readable\": %s", p->state ? p->state : '?',
+			p->unreadable ? "false" : "true");
+		if (p->ns_ipc)
+			fprintf(f, ", \"ipc_ns\": %" PRIu64, p->ns_ipc);
+		else
+			fputs(", \"ipc_ns\": null", f);
+		if (p->ns_mnt)
+			fprintf(f, ", \"mnt_ns\": %" PRIu64 "}", p->ns_mnt);
+		else
+			fputs(", \"mnt_ns\": null}", f);
+	}
+	fputs("\n  ],\n", f);
 }
 
 void render_json(FILE *f, const struct snapshot *snap, const struct render_opts *ro)
@@ -126,7 +256,14 @@ void render_json(FILE *f, const struct snapshot *snap, const struct render_opts 
 		json_str(f, snap->notes[i].message);
 		fputc('}', f);
 	}
-	fprintf(f, "%s],\n  \"objects\": [", snap->nnotes ? "\n  " : "");
+	fprintf(f, "%s],\n", snap->nnotes ? "\n  " : "");
+	if (snap->holders_scanned)
+		fprintf(f, "  \"processes_unreadable\": %zu,\n", snap->procs_unreadable);
+	else
+		fputs("  \"processes_unreadable\": null,\n", f);
+	if (ro->npids)
+		json_processes(f, snap, ro);
+	fputs("  \"objects\": [", f);
 
 	bool first = true;
 
@@ -135,11 +272,11 @@ void render_json(FILE *f, const struct snapshot *snap, const struct render_opts 
 			continue;
 		int sort = ro->sort_name ? kind_column_by_name((enum ipc_kind)k, ro->sort_name) : -1;
 		size_t n;
-		const struct ipc_object **rows = kind_rows(snap, (enum ipc_kind)k, sort, ro->reverse, &n);
+		const struct ipc_object **rows = kind_rows(snap, (enum ipc_kind)k, sort, ro->reverse, ro->pids, ro->npids, &n);
 
 		for (size_t i = 0; i < n; i++) {
 			fputs(first ? "\n    " : ",\n    ", f);
-			json_object(f, rows[i]);
+			json_object(f, snap, rows[i]);
 			first = false;
 		}
 		free(rows);

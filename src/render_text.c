@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <sys/sysmacros.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,9 +12,82 @@
 #include "escape.h"
 #include "nls.h"
 #include "render.h"
+#include "util.h"
 #include "xalloc.h"
 
 #define MAX_TEXT_SEMS 16
+#define MAX_TEXT_HOLDERS 8
+#define MAX_TEXT_LIST 16
+
+/* A growing string for list cells. */
+struct strbuf {
+	char *s;
+	size_t len, alloc;
+};
+
+static void sb_add(struct strbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->alloc) {
+		b->alloc = (b->len + n + 1) * 2;
+		b->s = xreallocarray(b->s, b->alloc, 1);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct strbuf *b, const char *fmt, ...)
+{
+	char tmp[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+
+	va_end(ap);
+	if (n > 0)
+		sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* "1234:cat:3w" per descriptor, "1234:cat:mmap(rw)" per mapping. The command is escaped. */
+static char *holders_text(const struct snapshot *snap, const struct holder *h, size_t n,
+			  bool utf8, size_t *width)
+{
+	struct strbuf b = { 0 };
+	size_t w = 0;
+
+	sb_add(&b, "", 0);
+	for (size_t i = 0; i < n && i < MAX_TEXT_HOLDERS; i++) {
+		const struct process *p = snapshot_process(snap, h[i].pid);
+		size_t cw = 0;
+		char *comm = text_escape(p ? p->comm : "?", strlen(p ? p->comm : "?"), utf8, &cw);
+		size_t before = b.len;
+
+		sb_printf(&b, "%s%d:", i ? "," : "", (int)h[i].pid);
+		sb_add(&b, comm, strlen(comm));
+		if (h[i].fd >= 0)
+			sb_printf(&b, ":%d%s", h[i].fd,
+				  h[i].access == (HOLD_READ | HOLD_WRITE) ? "u" : access_name(h[i].access));
+		else
+			sb_printf(&b, ":mmap(%s)", access_name(h[i].access));
+		/* every byte but the escaped command is ASCII */
+		w += b.len - before - strlen(comm) + cw;
+		free(comm);
+	}
+	if (n > MAX_TEXT_HOLDERS) {
+		size_t before = b.len;
+
+		sb_printf(&b, ",+%zu", n - MAX_TEXT_HOLDERS);
+		w += b.len - before;
+	}
+	if (n == 0) {
+		sb_add(&b, "-", 1);
+		w = 1;
+	}
+	*width = w;
+	return b.s;
+}
 
 static void format_time(int64_t t, char *buf, size_t len)
 {
@@ -26,7 +101,8 @@ static void format_time(int64_t t, char *buf, size_t len)
 }
 
 /* The text of one cell, malloc'd, and its display width. */
-static char *cell_text(int col, const struct ipc_object *o, bool utf8, size_t *width)
+static char *cell_text(const struct snapshot *snap, int col, const struct ipc_object *o,
+		       bool utf8, size_t *width)
 {
 	const struct column *c = &columns[col];
 	struct cell v;
@@ -35,7 +111,7 @@ static char *cell_text(int col, const struct ipc_object *o, bool utf8, size_t *w
 	column_value(col, o, &v);
 	switch (v.type) {
 	case CELL_NULL:
-		snprintf(buf, sizeof(buf), "-");
+		snprintf(buf, sizeof(buf), "%s", c->type == CT_OFFSET ? "EOF" : "-");
 		break;
 	case CELL_INT:
 		if (c->type == CT_TIME)
@@ -69,6 +145,52 @@ static char *cell_text(int col, const struct ipc_object *o, bool utf8, size_t *w
 		*width = len;
 		return s;
 	}
+	case CELL_HOLDERS:
+		return holders_text(snap, v.holders, v.nholders, utf8, width);
+	case CELL_STALE:
+		snprintf(buf, sizeof(buf), "%s", o->stale ? _(o->stale_reason) : "-");
+		/* a translation may be UTF-8: escape it like any other text */
+		return text_escape(buf, strlen(buf), utf8, width);
+	case CELL_SIGSET: {
+		struct strbuf b = { 0 };
+		char tmp[16];
+
+		sb_add(&b, "", 0);
+		for (int sig = 1; sig <= 64; sig++)
+			if (v.u & (1ULL << (sig - 1)))
+				sb_printf(&b, "%s%s", b.len ? "," : "", signal_name(sig, tmp, sizeof(tmp)));
+		if (!b.len)
+			sb_add(&b, "-", 1);
+		*width = b.len;
+		return b.s;
+	}
+	case CELL_INODES: {
+		struct strbuf b = { 0 };
+
+		sb_add(&b, "", 0);
+		for (size_t i = 0; i < o->npending && i < MAX_TEXT_LIST; i++)
+			sb_printf(&b, "%s%" PRIu64, i ? "," : "", o->pending[i]);
+		if (o->npending > MAX_TEXT_LIST)
+			sb_printf(&b, ",+%zu", o->npending - MAX_TEXT_LIST);
+		if (!b.len)
+			sb_add(&b, "-", 1);
+		*width = b.len;
+		return b.s;
+	}
+	case CELL_WATCHES: {
+		struct strbuf b = { 0 };
+
+		sb_add(&b, "", 0);
+		for (size_t i = 0; i < o->nwatches && i < MAX_TEXT_LIST; i++)
+			sb_printf(&b, "%s%d:%" PRIu64 "@%u:%u", i ? "," : "", o->watches[i].wd,
+				  o->watches[i].inode, major(o->watches[i].dev), minor(o->watches[i].dev));
+		if (o->nwatches > MAX_TEXT_LIST)
+			sb_printf(&b, ",+%zu", o->nwatches - MAX_TEXT_LIST);
+		if (!b.len)
+			sb_add(&b, "-", 1);
+		*width = b.len;
+		return b.s;
+	}
 	}
 	*width = strlen(buf);
 	return xstrdup(buf);
@@ -81,6 +203,8 @@ static bool column_right_aligned(int col)
 	case CT_U64:
 	case CT_PID:
 	case CT_ID:
+	case CT_U32:
+	case CT_I64:
 		return true;
 	default:
 		return false;
@@ -115,7 +239,7 @@ static void render_kind(FILE *f, const struct snapshot *snap, enum ipc_kind kind
 	size_t ncols = text_columns(kind, ro, cols);
 	int sort = ro->sort_name ? kind_column_by_name(kind, ro->sort_name) : -1;
 	size_t nrows;
-	const struct ipc_object **rows = kind_rows(snap, kind, sort, ro->reverse, &nrows);
+	const struct ipc_object **rows = kind_rows(snap, kind, sort, ro->reverse, ro->pids, ro->npids, &nrows);
 
 	fprintf(f, "\n%s: %zu\n", _(kc->title), nrows);
 	if (nrows == 0 || ncols == 0) {
@@ -123,19 +247,18 @@ static void render_kind(FILE *f, const struct snapshot *snap, enum ipc_kind kind
 		return;
 	}
 
-	char **cells = xcalloc(nrows * ncols, sizeof(*cells));
-	size_t *widths = xcalloc(nrows * ncols, sizeof(*widths));
+	/* two passes, formatting every cell twice: memory stays flat however many rows */
 	size_t colw[64];
 
 	for (size_t c = 0; c < ncols; c++)
 		colw[c] = strlen(columns[cols[c]].header);
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < ncols; c++) {
-			size_t i = r * ncols + c;
+			size_t w;
 
-			cells[i] = cell_text(cols[c], rows[r], ro->utf8, &widths[i]);
-			if (widths[i] > colw[c])
-				colw[c] = widths[i];
+			free(cell_text(snap, cols[c], rows[r], ro->utf8, &w));
+			if (w > colw[c])
+				colw[c] = w;
 		}
 
 	for (size_t c = 0; c < ncols; c++) {
@@ -149,20 +272,19 @@ static void render_kind(FILE *f, const struct snapshot *snap, enum ipc_kind kind
 	}
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < ncols; c++) {
-			size_t i = r * ncols + c;
-			size_t pad = colw[c] - widths[i];
+			size_t w;
+			char *cell = cell_text(snap, cols[c], rows[r], ro->utf8, &w);
+			size_t pad = colw[c] - w;
 			bool last = c + 1 == ncols;
 
 			if (column_right_aligned(cols[c]))
 				fprintf(f, "%*s", (int)pad, "");
-			fputs(cells[i], f);
+			fputs(cell, f);
 			if (!column_right_aligned(cols[c]) && !last)
 				fprintf(f, "%*s", (int)pad, "");
 			fputs(last ? "\n" : " ", f);
-			free(cells[i]);
+			free(cell);
 		}
-	free(cells);
-	free(widths);
 	free(rows);
 }
 
@@ -182,6 +304,55 @@ static void render_limits(FILE *f, const struct snapshot *snap)
 			snprintf(pct, sizeof(pct), "%.0f%%", 100.0 * (double)l->used / (double)l->limit);
 		fprintf(f, "%-15s %-48s %20s %20s %5s\n", l->name, _(l->description), lim, used, pct);
 	}
+}
+
+/* --pid: who the process is, and how many objects of each kind it takes part in. */
+static void render_process(FILE *f, const struct snapshot *snap, pid_t pid,
+			   const struct render_opts *ro)
+{
+	const struct process *p = snapshot_process(snap, pid);
+
+	if (!p) {
+		fprintf(f, "\n%s %d: %s\n", _("Process"), (int)pid, _("not running"));
+		return;
+	}
+
+	char *comm = text_escape(p->comm, strlen(p->comm), ro->utf8, NULL);
+	const char *name = user_name(p->euid);
+	char *user = name ? text_escape(name, strlen(name), ro->utf8, NULL) : NULL;
+
+	fprintf(f, "\n%s %d (%s), %s ", _("Process"), (int)pid, comm, _("user"));
+	if (user)
+		fputs(user, f);
+	else
+		fprintf(f, "%u", (unsigned int)p->euid);
+	free(user);
+	if (p->unreadable)
+		fprintf(f, ", %s", _("not readable: holders unknown"));
+	fputc('\n', f);
+	free(comm);
+	if (p->cmdline) {
+		char *cmd = text_escape(p->cmdline, strlen(p->cmdline), ro->utf8, NULL);
+
+		fprintf(f, "  %s: %s\n", _("command line"), cmd);
+		free(cmd);
+	}
+	fprintf(f, "  %s:", _("takes part in"));
+	size_t total = 0;
+
+	for (int k = 0; k < KIND_COUNT; k++) {
+		size_t n = 0;
+
+		if (!(ro->kinds & (1u << k)))
+			continue;
+		for (size_t i = 0; i < snap->nobjects; i++)
+			n += snap->objects[i].kind == (enum ipc_kind)k &&
+			     object_involves(&snap->objects[i], pid);
+		if (n)
+			fprintf(f, "%s %s %zu", total ? "," : "", _(kind_classes[k].short_title), n);
+		total += n;
+	}
+	fprintf(f, "%s\n", total ? "" : _(" nothing"));
 }
 
 void render_text(FILE *f, const struct snapshot *snap, const struct render_opts *ro)
@@ -228,6 +399,9 @@ void render_text(FILE *f, const struct snapshot *snap, const struct render_opts 
 			free(msg);
 		}
 	}
+
+	for (size_t i = 0; i < ro->npids; i++)
+		render_process(f, snap, ro->pids[i], ro);
 
 	for (int k = 0; k < KIND_COUNT; k++)
 		if (ro->kinds & (1u << k))

@@ -29,15 +29,20 @@ void snapshot_free(struct snapshot *snap)
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		free(snap->objects[i].name);
 		free(snap->objects[i].sems);
+		free(snap->objects[i].pending);
+		free(snap->objects[i].watches);
 	}
 	free(snap->objects);
+	free(snap->holders);
 	for (size_t i = 0; i < snap->nnotes; i++) {
 		free(snap->notes[i].source);
 		free(snap->notes[i].message);
 	}
 	free(snap->notes);
-	for (size_t i = 0; i < snap->nprocs; i++)
+	for (size_t i = 0; i < snap->nprocs; i++) {
 		free(snap->procs[i].comm);
+		free(snap->procs[i].cmdline);
+	}
 	free(snap->procs);
 	free(snap);
 }
@@ -113,49 +118,167 @@ struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 	return l;
 }
 
+/* Kinds whose objects have holders, found by the process scan. */
+#define HOLDER_KINDS (KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_POSIX_SHM) | \
+		      KIND_BIT(KIND_POSIX_SEM) | KIND_BIT(KIND_PIPE) | KIND_BIT(KIND_FIFO) |          \
+		      KIND_BIT(KIND_UNIX) | KIND_BIT(KIND_EVENTFD) | KIND_BIT(KIND_SIGNALFD) |        \
+		      KIND_BIT(KIND_INOTIFY) | KIND_BIT(KIND_TIMERFD) | KIND_BIT(KIND_PIDFD) |         \
+		      KIND_BIT(KIND_SIGNAL) | KIND_BIT(KIND_LOCK))
+/* Kinds that record pids of their users. */
+#define PID_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
+		   KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_PIDFD))
+
 void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 {
 	unsigned int k = opts->kinds;
 
 	snap->kinds_collected = k;
 
-	/* collect */
-	if (k & (1u << KIND_SYSV_MSG))
+	/* collect: the kernel's tables of objects */
+	if (k & KIND_BIT(KIND_SYSV_MSG))
 		sysv_msg_collect(snap);
-	if (k & (1u << KIND_SYSV_SHM))
+	if (k & KIND_BIT(KIND_SYSV_SHM))
 		sysv_shm_collect(snap);
-	if (k & (1u << KIND_SYSV_SEM))
+	if (k & KIND_BIT(KIND_SYSV_SEM))
 		sysv_sem_collect(snap);
-	if (k & (1u << KIND_POSIX_MQ))
+	if (k & KIND_BIT(KIND_POSIX_MQ))
 		posix_mq_collect(snap);
-	if (k & ((1u << KIND_POSIX_SHM) | (1u << KIND_POSIX_SEM)))
-		posix_shm_collect(snap, k & (1u << KIND_POSIX_SHM), k & (1u << KIND_POSIX_SEM));
+	if (k & (KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM)))
+		posix_shm_collect(snap, k & KIND_BIT(KIND_POSIX_SHM), k & KIND_BIT(KIND_POSIX_SEM));
+	if (k & KIND_BIT(KIND_UNIX))
+		unix_collect(snap);
+	if (k & KIND_BIT(KIND_LOCK))
+		locks_collect(snap);
 
-	/* processes last, so a pid recorded by an object above is seen alive if it is;
-	 * only the kinds whose pids have command columns need them */
-	if (k & ((1u << KIND_SYSV_MSG) | (1u << KIND_SYSV_SHM) | (1u << KIND_POSIX_MQ))) {
+	/* processes after the objects, so a pid an object recorded is seen alive if it
+	 * is; then who holds what */
+	if (k & (HOLDER_KINDS | PID_KINDS))
 		procs_collect(snap);
-		snapshot_link(snap);
-	}
+	if (k & HOLDER_KINDS)
+		proc_scan(snap, k);
 
-	/* classify: limits and their use, from what was collected */
+	/* link, classify */
+	snapshot_link(snap);
+	snapshot_classify(snap);
 	limits_collect(snap);
 }
 
-static const char *pid_comm(const struct snapshot *snap, pid_t pid)
+static const char *pid_comm(const struct snapshot *snap, pid_t pid, int64_t t)
 {
-	const struct process *p = pid > 0 ? snapshot_process(snap, pid) : NULL;
+	const struct process *p = pid > 0 ? snapshot_process_at(snap, pid, t) : NULL;
 
 	return p ? p->comm : NULL;
 }
 
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static int holder_cmp(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	if (x->object != y->object)
+		return x->object < y->object ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	/* descriptors before mappings */
+	if (x->fd != y->fd)
+		return x->fd == -1 ? 1 : y->fd == -1 ? -1 : x->fd < y->fd ? -1 : 1;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* The object of each UNIX socket's peer, by inode, through a sorted index. */
+struct inode_ref {
+	uint64_t inode;
+	size_t object;
+};
+
+static int inode_ref_cmp(const void *a, const void *b)
+{
+	const struct inode_ref *x = a, *y = b;
+
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+static void link_peers(struct snapshot *snap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < snap->nobjects; i++)
+		n += snap->objects[i].kind == KIND_UNIX;
+	if (!n)
+		return;
+
+	struct inode_ref *refs = xcalloc(n, sizeof(*refs));
+
+	n = 0;
+	for (size_t i = 0; i < snap->nobjects; i++)
+		if (snap->objects[i].kind == KIND_UNIX)
+			refs[n++] = (struct inode_ref){ snap->objects[i].inode, i };
+	qsort(refs, n, sizeof(*refs), inode_ref_cmp);
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		struct ipc_object *o = &snap->objects[i];
+		struct inode_ref key = { .inode = o->peer }, *hit;
+
+		if (o->kind != KIND_UNIX || !o->peer)
+			continue;
+		hit = bsearch(&key, refs, n, sizeof(*refs), inode_ref_cmp);
+		o->peer_obj = hit ? &snap->objects[hit->object] : NULL;
+	}
+	free(refs);
+}
+
 void snapshot_link(struct snapshot *snap)
 {
+	/* holders: grouped by object, each object given its slice */
+	if (snap->nholders)
+		qsort(snap->holders, snap->nholders, sizeof(*snap->holders), holder_cmp);
+	for (size_t i = 0; i < snap->nholders;) {
+		struct ipc_object *o = &snap->objects[snap->holders[i].object];
+		size_t j = i;
+
+		o->holders = &snap->holders[i];
+		for (; j < snap->nholders && snap->holders[j].object == snap->holders[i].object; j++) {
+			if (snap->holders[j].fd < 0)
+				continue;
+			o->readers += (snap->holders[j].access & HOLD_READ) != 0;
+			o->writers += (snap->holders[j].access & HOLD_WRITE) != 0;
+		}
+		o->nholders = j - i;
+		i = j;
+	}
+
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		struct ipc_object *o = &snap->objects[i];
 
-		o->cpid_comm = pid_comm(snap, o->cpid);
-		o->lpid_comm = pid_comm(snap, o->lpid);
-		o->notify_comm = pid_comm(snap, o->notify_pid);
+		switch (o->kind) {
+		case KIND_SYSV_MSG:
+			/* last msgsnd and msgrcv */
+			o->cpid_comm = pid_comm(snap, o->cpid, o->time_a);
+			o->lpid_comm = pid_comm(snap, o->lpid, o->time_b);
+			break;
+		case KIND_SYSV_SHM:
+			/* the creator ran before the creation (<= ctime); the last user at the
+			 * last attach or detach */
+			o->cpid_comm = pid_comm(snap, o->cpid, o->time_c);
+			o->lpid_comm = pid_comm(snap, o->lpid, max64(o->time_a, o->time_b));
+			break;
+		case KIND_POSIX_MQ:
+			o->notify_comm = pid_comm(snap, o->notify_pid, 0);
+			break;
+		case KIND_PIDFD:
+			o->target_comm = pid_comm(snap, o->target_pid, 0);
+			break;
+		case KIND_SIGNAL:
+		case KIND_LOCK:
+			o->cpid_comm = pid_comm(snap, o->cpid, 0);
+			break;
+		default:
+			break;
+		}
 	}
+	link_peers(snap);
 }
+

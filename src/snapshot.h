@@ -15,8 +15,21 @@ enum ipc_kind {
 	KIND_POSIX_MQ,
 	KIND_POSIX_SHM,
 	KIND_POSIX_SEM,
+	KIND_PIPE,              /* anonymous pipes */
+	KIND_FIFO,              /* named pipes */
+	KIND_UNIX,              /* UNIX domain sockets */
+	KIND_EVENTFD,
+	KIND_SIGNALFD,
+	KIND_INOTIFY,
+	KIND_TIMERFD,
+	KIND_PIDFD,
+	KIND_SIGNAL,            /* a process's signals in flight */
+	KIND_LOCK,              /* file locks, /proc/locks */
 	KIND_COUNT
 };
+
+#define KIND_BIT(k) (1u << (k))
+#define EFD_MODE_SEMAPHORE 1u
 
 enum persistence {
 	PERSIST_PROCESS,
@@ -30,6 +43,27 @@ struct sem_value {
 	int ncnt;   /* processes waiting for the value to increase */
 	int zcnt;   /* processes waiting for the value to become zero */
 	pid_t pid;  /* last process that operated on it */
+};
+
+/* Access through a holder: from the fd's flags or the mapping's perms. */
+#define HOLD_READ  1u
+#define HOLD_WRITE 2u
+
+/* A process holding an object: by a file descriptor, or by a mapping. */
+struct holder {
+	size_t object;          /* index in snapshot.objects */
+	pid_t pid;
+	int fd;                 /* -1 for a mapping */
+	uint64_t start, end;    /* mapping address range */
+	unsigned int access;    /* HOLD_READ | HOLD_WRITE */
+};
+
+/* One inotify watch of an inotify instance. */
+struct watch {
+	int wd;
+	uint64_t inode;
+	uint64_t dev;           /* dev_t (already decoded from the kernel's major<<20|minor) */
+	uint32_t mask;
 };
 
 /* A flat record for every kind: fields a kind lacks stay zero/unset.
@@ -50,7 +84,8 @@ struct ipc_object {
 	uid_t uid, cuid;
 	gid_t gid, cgid;
 	bool has_creator;
-	unsigned int mode;      /* permission bits, plus SHM_DEST/SHM_LOCKED for SysV shm */
+	unsigned int mode;      /* permission bits, plus SHM_DEST/SHM_LOCKED for SysV shm;
+				 * for an eventfd, EFD_MODE_SEMAPHORE */
 
 	/* times, 0 = never */
 	int64_t time_a;         /* shm attach, msg send, sem op, file access */
@@ -86,6 +121,56 @@ struct ipc_object {
 	int sem_waiters;        /* POSIX named semaphore waiters (glibc layout) */
 	struct sem_value *sems; /* SysV: nsems entries, or NULL when unreadable */
 	int ncnt_total, zcnt_total;
+
+	/* pipes and FIFOs: capacity in max_size, bytes queued in size when has_fill */
+	bool has_fill;
+	int readers, writers;   /* holders with each end open */
+
+	/* UNIX sockets (inode is the socket's; name is the bound path, or '@' + abstract name) */
+	int sock_type;          /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	int sock_state;         /* TCP_ESTABLISHED (1), TCP_LISTEN (10), TCP_CLOSE (7), ... */
+	int shutdown;           /* 1 receiving shut, 2 sending shut (sock_diag's bits), -1 unknown */
+	bool abstract;          /* the name is abstract: '@' stands for the kernel's leading NUL */
+	uint64_t peer;          /* peer socket inode, 0 none */
+	const struct ipc_object *peer_obj; /* the peer, when it was collected (link phase) */
+	uint64_t file_inode;    /* the bound file's inode and device, 0 if not bound to a file */
+	uint64_t file_dev;      /* dev_t */
+	uint32_t rqueue, wqueue;/* unread bytes (dgram: the first datagram's size) and send
+				 * memory in use; listeners: pending connections and backlog */
+	bool has_queues;
+	uint64_t *pending;      /* listeners: inodes of connections not yet accepted */
+	size_t npending;
+
+	/* fd-based event mechanisms (one object per open file description) */
+	uint64_t counter;       /* eventfd count, timerfd ticks */
+	uint64_t sigmask;       /* signalfd mask, bit n-1 = signal n */
+	int clockid;            /* timerfd */
+	int64_t value_ns, interval_ns;  /* timerfd: time to next expiry, period */
+	pid_t target_pid;       /* pidfd: the process it refers to (-1 gone) */
+	const char *target_comm;/* its command (link phase) */
+	struct watch *watches;  /* inotify */
+	size_t nwatches;
+
+	/* signals of a process (cpid): masks with bit n-1 = signal n */
+	uint64_t sig_pending, sig_shared, sig_blocked, sig_ignored, sig_caught;
+	uint64_t sigq, sigq_limit;      /* signals queued for the user, RLIMIT_SIGPENDING */
+
+	/* file locks (cpid holds it or waits for it; inode/dev of the file; name its path) */
+	char lock_type[12];     /* FLOCK, POSIX, OFDLCK, LEASE, ... */
+	char lock_access[8];    /* READ, WRITE, ... */
+	bool lock_mandatory;
+	bool lock_waiting;      /* blocked, waiting for lock lock_num */
+	unsigned int lock_num;
+	uint64_t lock_start, lock_end;  /* byte range, end UINT64_MAX = to end of file */
+
+	/* holders (link phase): a slice of snapshot.holders */
+	struct holder *holders;
+	size_t nholders;
+
+	/* classify */
+	bool stale;
+	const char *stale_reason;   /* untranslated, static */
+	int64_t stale_since;        /* time the object was last seen used, 0 unknown */
 };
 
 struct note {
@@ -110,6 +195,10 @@ struct process {
 	uid_t euid;
 	char state;
 	char *comm;             /* command name (may hold any byte but NUL) */
+	char *cmdline;          /* arguments joined by spaces, NULL if none */
+	uint64_t ns_ipc, ns_mnt;/* namespace inodes, 0 unknown */
+	int64_t start_time;     /* seconds since the epoch (whole), 0 unknown: pid reuse checks */
+	bool unreadable;        /* fds or maps could not be read (EACCES) */
 };
 
 struct snapshot {
@@ -127,6 +216,14 @@ struct snapshot {
 
 	struct process *procs;         /* sorted by pid */
 	size_t nprocs;
+	size_t procs_unreadable;       /* processes whose fds/maps could not be read */
+	int64_t boot_time;             /* seconds since the epoch, 0 unknown */
+	bool holders_scanned;          /* the process scan ran */
+	bool fds_scanned, maps_scanned;/* ... and read every readable process's fds, maps */
+	size_t fds_unreadable, maps_unreadable;
+
+	struct holder *holders;        /* sorted by object, then pid, fd, address */
+	size_t nholders, holders_alloc;
 
 	unsigned int kinds_collected;  /* 1u << KIND_* for each family collected */
 	bool mq_listed;                /* the mqueue filesystem could be listed */
@@ -157,11 +254,20 @@ void sysv_shm_collect(struct snapshot *snap);
 void sysv_sem_collect(struct snapshot *snap);
 void posix_mq_collect(struct snapshot *snap);
 void posix_shm_collect(struct snapshot *snap, bool shm, bool sem);
+void unix_collect(struct snapshot *snap);
 void limits_collect(struct snapshot *snap);
+void locks_collect(struct snapshot *snap);
 void procs_collect(struct snapshot *snap);
+/* Holders of the collected objects, and the fd-only objects, from every process. */
+void proc_scan(struct snapshot *snap, unsigned int kinds);
 void snapshot_link(struct snapshot *snap);
+/* Derived facts: stale objects and why. */
+void snapshot_classify(struct snapshot *snap);
 
 /* The live process with this pid, or NULL. */
 const struct process *snapshot_process(const struct snapshot *snap, pid_t pid);
+/* The same, only if it was already running at time t (seconds since the epoch; 0 =
+ * any time): a pid recorded at t and now used by a younger process is not it. */
+const struct process *snapshot_process_at(const struct snapshot *snap, pid_t pid, int64_t t);
 
 #endif

@@ -45,11 +45,11 @@ for title in "SysV message queues" "SysV shared memory segments" "SysV semaphore
 	"POSIX message queues" "POSIX shared memory" "POSIX named semaphores"; do
 	check "text has section '$title'" grep -q "^$title: [0-9]" "$TMPD/out.txt"
 done
-check "text lists the POSIX queue by name" grep -q "ipctop-test-$$-queue\$" "$TMPD/out.txt"
+check "text lists the POSIX queue by name" grep -q " ipctop-test-$$-queue " "$TMPD/out.txt"
 
 # --only limits the kinds; -n takes several snapshots
 "$IPCTOP" --batch --format=json --only=posix_mq -n 2 -d 0.1 >"$TMPD/only.json"
-run_tap python3 - "$TMPD/only.json" <<'PY'
+run_tap python3 - "$TMPD/only.json" "$IPCTOP_TEST_PREFIX" <<'PY'
 import json, sys
 text = open(sys.argv[1]).read()
 dec, i, docs = json.JSONDecoder(), 0, []
@@ -59,7 +59,7 @@ while i < len(text.rstrip()):
 def tap(ok, d): print(("ok - " if ok else "not ok - ") + d)
 tap(len(docs) == 2, "-n 2 prints two documents (got %d)" % len(docs))
 tap(all(o["kind"] == "posix_mq" for d in docs for o in d["objects"]), "--only=posix_mq shows only POSIX queues")
-tap(sum(1 for o in docs[-1]["objects"] if "ipctop-test-" in o["name"]) == 3, "the three test queues are there")
+tap(sum(1 for o in docs[-1]["objects"] if o["name"].startswith(sys.argv[2])) == 3, "the three test queues are there")
 PY
 
 # --sort: messages, descending

@@ -7,34 +7,54 @@
  * Every object is removed on every way out: on stdin EOF or SIGTERM/SIGINT/SIGHUP by
  * this process, and if it is killed outright, by a guard child forked before any
  * object exists (so it holds none of them) that removes whatever it was told about.
+ *
+ * Some specs need other processes to hold objects (holders, ends, peers). Those
+ * children are forked once the objects they need exist, drop every fd and mapping
+ * inherited from the helper that is not theirs to hold (so holders are exact), die
+ * with the helper (PR_SET_PDEATHSIG) and are killed and reaped by it on exit.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <mqueue.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAX_OBJECTS 64
+#define MAX_CHILDREN 64
+#define MAX_HOLDS 16
+#define LISTEN_BACKLOG 16
+#define CHILD_COMM "ipc_mkobj-child"   /* 15 bytes: the whole of a comm */
 
-enum okind { O_MSG, O_SHM, O_SEM, O_MQ, O_PSHM, O_PSEM };
+/* O_FILE: a file to unlink (FIFO, bound socket); O_DIR: our temporary directory */
+enum okind { O_MSG, O_SHM, O_SEM, O_MQ, O_PSHM, O_PSEM, O_FILE, O_DIR };
 
 struct made {
 	enum okind kind;
@@ -49,7 +69,13 @@ struct made {
 
 static struct made made[MAX_OBJECTS];
 static int nmade;
+static pid_t children[MAX_CHILDREN];   /* holding children, killed and reaped on exit */
+static int nchildren;
+static pid_t helper_pid;
+static bool in_child;
+static char tmpdir[256];               /* for FIFOs and sockets, made when first needed */
 static int guard_fd = -1;
+static pid_t guard_pid = -1;
 static volatile sig_atomic_t got_signal;
 static char pidstr[16];
 static char commstr[40];     /* our command name as a JSON string, quotes included */
@@ -63,6 +89,8 @@ static void die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (in_child)
+		_exit(1);   /* the objects are the helper's to remove */
 	exit(1);   /* atexit removes what exists */
 }
 
@@ -78,6 +106,27 @@ static void usage(void)
 	      "  posix_mq_notify:MODE:NAME:MAXMSG:MSGSIZE:SIGNO  empty, notification by signal\n"
 	      "  posix_shm:MODE:NAME:SIZE\n"
 	      "  posix_sem:MODE:NAME:VALUE\n"
+	      "Specs with holders in other processes (child pids are in the output):\n"
+	      "  pipe:NBYTES                     we keep the write end, a child the read end\n"
+	      "  fifo:NAME:NWRITERS              FIFO in a temporary directory; we read, each\n"
+	      "                                  of NWRITERS children writes 10 bytes\n"
+	      "  socketpair:NBYTES               UNIX stream pair, one end in a child, NBYTES\n"
+	      "                                  sent to it and unread\n"
+	      "  unix_listen:NAME:PENDING        listening stream socket (NAME in a temporary\n"
+	      "                                  directory, or abstract as @NAME), PENDING\n"
+	      "                                  connections from a child, not accepted\n"
+	      "  tcp_loopback                    connected TCP pair on 127.0.0.1 (optional)\n"
+	      "  eventfd:COUNT[:semaphore]\n"
+	      "  signalfd:SIG,SIG,...            signals blocked; the first one raised, pending\n"
+	      "  sysv_shm_attach:MODE:SIZE:NPROCS   attached by us and NPROCS-1 children, the\n"
+	      "                                  first child read-only\n"
+	      "  posix_shm_map:MODE:NAME:SIZE:NPROCS  we hold an fd and a mapping, NPROCS-1\n"
+	      "                                  children a mapping each (the first read-only)\n"
+	      "  posix_sem_map:MODE:NAME:VALUE:NPROCS sem_open in us and NPROCS-1 children\n"
+	      "  posix_mq_open:MODE:NAME:NPROCS  open in us (rw) and NPROCS-1 children: the\n"
+	      "                                  first O_RDONLY, the second O_WRONLY, then rw\n"
+	      "  stale_mq:MODE:NAME              made by a child that exited: nobody holds it\n"
+	      "  stale_shm:MODE:SIZE             SysV segment made by a child that exited\n"
 	      "NAME is appended to PREFIX; write it as x:HEX for arbitrary bytes.\n"
 	      "Prints one JSON line per object, then READY; waits for stdin EOF or a signal.\n",
 	      stderr);
@@ -90,7 +139,8 @@ static void guard_record(const struct made *m)
 	char line[1200];
 	int n;
 
-	if (m->kind == O_MQ || m->kind == O_PSHM || m->kind == O_PSEM) {
+	if (m->kind == O_MQ || m->kind == O_PSHM || m->kind == O_PSEM || m->kind == O_FILE ||
+	    m->kind == O_DIR) {
 		n = snprintf(line, sizeof(line), "%d ", m->kind);
 		for (const unsigned char *p = (const unsigned char *)m->name; *p; p++)
 			n += snprintf(line + n, sizeof(line) - (size_t)n, "%02x", *p);
@@ -135,6 +185,12 @@ static void remove_one(enum okind kind, int id, key_t key, const char *name)
 		break;
 	case O_PSEM:
 		sem_unlink(name);
+		break;
+	case O_FILE:
+		unlink(name);
+		break;
+	case O_DIR:
+		rmdir(name);
 		break;
 	}
 }
@@ -187,7 +243,7 @@ static void guard_main(int fd)
 		memmove(buf, line, len);
 	}
 	if (!done)
-		for (int i = 0; i < n; i++)
+		for (int i = n - 1; i >= 0; i--)   /* files before their directory */
 			remove_one((enum okind)rec[i].kind, rec[i].id, rec[i].key, rec[i].name);
 	_exit(0);
 }
@@ -212,10 +268,20 @@ static void start_guard(void)
 	}
 	close(p[0]);
 	guard_fd = p[1];
+	guard_pid = pid;
 }
 
 static void remove_all(void)
 {
+	if (getpid() != helper_pid)
+		return;
+	/* the holders go first: nothing of ours outlives the helper */
+	for (int i = 0; i < nchildren; i++)
+		kill(children[i], SIGKILL);
+	for (int i = 0; i < nchildren; i++)
+		while (waitpid(children[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	nchildren = 0;
 	for (int i = nmade - 1; i >= 0; i--) {
 		struct made *m = &made[i];
 
@@ -233,6 +299,9 @@ static void remove_all(void)
 			perror("ipc_mkobj: guard");
 		close(guard_fd);
 		guard_fd = -1;
+		/* it exits on EOF; reap it rather than leave it to whatever init there is */
+		while (waitpid(guard_pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	}
 }
 
@@ -263,9 +332,11 @@ static unsigned long parse_num(const char *s)
 	return v;
 }
 
-static void decode_name(const char *prefix, const char *s, char *out, size_t outsz)
+/* lead + prefix + the name's bytes (s is plain text, or x:HEX) */
+static void decode_name_after(const char *lead, const char *prefix, const char *s, char *out,
+			      size_t outsz)
 {
-	size_t n = (size_t)snprintf(out, outsz, "/%s", prefix);
+	size_t n = (size_t)snprintf(out, outsz, "%s%s", lead, prefix);
 
 	if (strncmp(s, "x:", 2) == 0) {
 		for (s += 2; s[0] && s[1] && n < outsz - 1; s += 2) {
@@ -279,6 +350,13 @@ static void decode_name(const char *prefix, const char *s, char *out, size_t out
 	} else {
 		snprintf(out + n, outsz - n, "%s", s);
 	}
+	if (strlen(out) >= outsz - 1)
+		die("name too long");
+}
+
+static void decode_name(const char *prefix, const char *s, char *out, size_t outsz)
+{
+	decode_name_after("/", prefix, s, out, outsz);
 }
 
 /* JSON string of the name without its leading '/', as bytes with \u00XX for controls;
@@ -378,6 +456,9 @@ static void make_sysv_shm(char **f, int nf, bool private, bool rmid)
 		if (m->addr[i] == (void *)-1)
 			die("shmat: %s", strerror(errno));
 		m->naddr++;
+		/* a child forked later must not inherit it: that would change nattch and lpid */
+		if (madvise(m->addr[i], size, MADV_DONTFORK) < 0)
+			die("madvise: %s", strerror(errno));
 	}
 	if (rmid && shmctl(m->id, IPC_RMID, NULL) < 0)
 		die("shmctl IPC_RMID: %s", strerror(errno));
@@ -552,6 +633,1056 @@ static void make_posix_sem(const char *prefix, char **f, int nf)
 	printf(", \"value\": %d, \"waiters\": 0}}\n", v);
 }
 
+/* ---- processes that hold objects ---- */
+
+/* Close every fd but those in keep[] (unsorted, n small). */
+static void close_all_but(const int *keep, int n)
+{
+	unsigned int lo = 0;
+
+	for (;;) {
+		unsigned int next = UINT_MAX;   /* the lowest kept fd at or above lo */
+
+		for (int i = 0; i < n; i++)
+			if (keep[i] >= 0 && (unsigned int)keep[i] >= lo && (unsigned int)keep[i] < next)
+				next = (unsigned int)keep[i];
+		if (next == UINT_MAX) {
+			close_range(lo, ~0U, 0);
+			return;
+		}
+		if (next > lo)
+			close_range(lo, next - 1, 0);
+		lo = next + 1;
+	}
+}
+
+/*
+ * Fork a process to hold objects. In the helper: returns the child's pid and sets
+ * *report to the read end of a pipe the child writes one line to (read it with
+ * child_read). In the child: returns 0 once it holds nothing of the helper's but the
+ * fds in keep[] (plus stderr; stdin and stdout are /dev/null), with *report the write
+ * end. A lasting child waits for death (child_report_and_wait); a passing one _exits
+ * and the helper reaps it (child_reap).
+ */
+static pid_t child_fork(const int *keep, int nkeep, int *report, bool lasting)
+{
+	int p[2];
+
+	if (lasting && nchildren == MAX_CHILDREN)
+		die("too many child processes");
+	if (nkeep > 8)
+		die("too many fds to keep");
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die("pipe: %s", strerror(errno));
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid > 0) {
+		close(p[1]);
+		if (lasting)
+			children[nchildren++] = pid;
+		*report = p[0];
+		return pid;
+	}
+	in_child = true;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != helper_pid)   /* the helper died before prctl */
+		_exit(1);
+	prctl(PR_SET_NAME, CHILD_COMM);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* The helper's SysV and POSIX shm mappings are MADV_DONTFORK; its semaphores
+	 * cannot be (glibc remembers them), so they leave through sem_close. */
+	for (int i = 0; i < nmade; i++)
+		if (made[i].sem) {
+			sem_close(made[i].sem);
+			made[i].sem = NULL;
+		}
+	int k[10];
+
+	if (nkeep > 0)
+		memcpy(k, keep, sizeof(int) * (size_t)nkeep);
+	k[nkeep] = p[1];
+	k[nkeep + 1] = STDERR_FILENO;
+	close_all_but(k, nkeep + 2);
+	int null = open("/dev/null", O_RDWR);   /* lowest free: 0 */
+
+	if (null != STDIN_FILENO || dup2(null, STDOUT_FILENO) < 0)
+		die("child: /dev/null on stdin and stdout");
+	*report = p[1];
+	return 0;
+}
+
+/* In a child: tell the helper LINE, drop the pipe, then hold until killed. */
+__attribute__((format(printf, 2, 3), noreturn))
+static void child_report_and_wait(int report, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+
+	va_end(ap);
+	if (write(report, line, (size_t)n) != n)
+		_exit(1);
+	close(report);
+	for (;;)
+		pause();
+}
+
+/* In the helper: the child's line. EOF means it has closed the pipe, so it holds
+ * exactly what it will hold from now on. */
+static void child_read(int report, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t r = read(report, buf + len, size - 1 - len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		if (len == size - 1)
+			break;
+	}
+	buf[len] = '\0';
+	close(report);
+	if (len == 0)
+		die("a child process failed (see above)");
+}
+
+/* In the helper: wait for a passing child, which must have succeeded. */
+static void child_reap(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		die("a child process failed (see above)");
+}
+
+/* ---- expected holders ---- */
+
+struct hold {
+	pid_t pid;
+	int fd;                     /* -1: a mapping */
+	unsigned long start, end;   /* mapping range */
+	const char *access;         /* "r", "w", "rw" */
+};
+
+struct holds {
+	struct hold h[MAX_HOLDS];
+	int n;
+};
+
+static struct hold *holds_add(struct holds *hs)
+{
+	if (hs->n == MAX_HOLDS)
+		die("too many holders");
+	struct hold *h = &hs->h[hs->n++];
+
+	memset(h, 0, sizeof(*h));
+	return h;
+}
+
+static void holds_fd(struct holds *hs, pid_t pid, int fd, const char *access)
+{
+	struct hold *h = holds_add(hs);
+
+	h->pid = pid;
+	h->fd = fd;
+	h->access = access;
+}
+
+static void holds_map(struct holds *hs, pid_t pid, unsigned long addr, size_t len, const char *access)
+{
+	struct hold *h = holds_add(hs);
+	unsigned long page = (unsigned long)sysconf(_SC_PAGESIZE);
+
+	h->pid = pid;
+	h->fd = -1;
+	h->start = addr;
+	h->end = addr + (len + page - 1) / page * page;   /* a vma is whole pages */
+	h->access = access;
+}
+
+static int hold_cmp(const void *a, const void *b)
+{
+	const struct hold *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->fd != y->fd)   /* fds first, mappings (-1) after */
+		return x->fd < 0 ? 1 : y->fd < 0 ? -1 : x->fd < y->fd ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* , "KEY": [{"pid": .., "fd": .., "address": .., "access": ..}, ...] in the order ipctop sorts */
+static void print_holds(const char *key, struct holds *hs)
+{
+	qsort(hs->h, (size_t)hs->n, sizeof(hs->h[0]), hold_cmp);
+	printf(", \"%s\": [", key);
+	for (int i = 0; i < hs->n; i++) {
+		struct hold *h = &hs->h[i];
+
+		printf("%s{\"pid\": %d, ", i ? ", " : "", (int)h->pid);
+		if (h->fd >= 0)
+			printf("\"fd\": %d, \"address\": null", h->fd);
+		else
+			printf("\"fd\": null, \"address\": \"%08lx-%08lx\"", h->start, h->end);
+		printf(", \"access\": \"%s\"}", h->access);
+	}
+	printf("]");
+}
+
+/* ---- files in our temporary directory ---- */
+
+static const char *temp_dir(void)
+{
+	if (tmpdir[0])
+		return tmpdir;
+	const char *t = getenv("TMPDIR");
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/ipc_mkobj.XXXXXX", t && *t ? t : "/tmp");
+	if (!mkdtemp(tmpdir))
+		die("mkdtemp %s: %s", tmpdir, strerror(errno));
+	struct made *m = new_made(O_DIR);
+
+	snprintf(m->name, sizeof(m->name), "%s", tmpdir);
+	guard_record(m);
+	return tmpdir;
+}
+
+/* Path of a new file NAME (prefix + name) in our directory; removed on exit. */
+static struct made *new_file(const char *prefix, const char *name)
+{
+	const char *dir = temp_dir();
+	struct made *m = new_made(O_FILE);
+	char lead[300];
+
+	snprintf(lead, sizeof(lead), "%s/", dir);
+	decode_name_after(lead, prefix, name, m->name, sizeof(m->name));
+	return m;
+}
+
+static void print_identity(const struct stat *st)
+{
+	printf(", \"inode\": %llu, \"dev\": \"%u:%u\"", (unsigned long long)st->st_ino,
+	       major(st->st_dev), minor(st->st_dev));
+}
+
+static unsigned long long fd_inode(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		die("fstat: %s", strerror(errno));
+	return (unsigned long long)st.st_ino;
+}
+
+static int sock_queue(int fd, unsigned long req)
+{
+	int v;
+
+	if (ioctl(fd, req, &v) < 0)
+		die("ioctl on a socket: %s", strerror(errno));
+	return v;
+}
+
+/* ---- pipes and FIFOs ---- */
+
+static void make_pipe(char **f, int nf)
+{
+	if (nf != 2)
+		usage();
+	unsigned long nbytes = parse_num(f[1]);
+	int p[2];
+
+	if (pipe(p) < 0)
+		die("pipe: %s", strerror(errno));
+	int cap = fcntl(p[1], F_GETPIPE_SZ);
+
+	if (cap < 0 || nbytes > (unsigned long)cap)
+		die("pipe: %lu bytes do not fit in %d", nbytes, cap);
+	char buf[4096];
+
+	memset(buf, 'p', sizeof(buf));
+	for (unsigned long left = nbytes; left;) {
+		ssize_t w = write(p[1], buf, left < sizeof(buf) ? left : sizeof(buf));
+
+		if (w <= 0)
+			die("pipe write: %s", strerror(errno));
+		left -= (unsigned long)w;
+	}
+	int queued = sock_queue(p[0], FIONREAD);
+	int report;
+	pid_t child = child_fork(&p[0], 1, &report, true);
+
+	if (child == 0)
+		child_report_and_wait(report, "ok\n");
+	close(p[0]);
+	char line[64];
+
+	child_read(report, line, sizeof(line));
+	struct holds hs = { .n = 0 };
+
+	holds_fd(&hs, helper_pid, p[1], "w");
+	holds_fd(&hs, child, p[0], "r");
+	printf("{\"kind\": \"pipe\", \"expect\": {\"inode\": %llu, \"used_bytes\": %d, "
+	       "\"capacity_bytes\": %d, \"readers\": 1, \"writers\": 1, \"persistence\": \"process\", "
+	       "\"stale\": null", fd_inode(p[1]), queued, cap);
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+#define FIFO_WRITE_BYTES 10
+
+static void make_fifo(const char *prefix, char **f, int nf)
+{
+	if (nf != 3)
+		usage();
+	unsigned long nwriters = parse_num(f[2]);
+
+	if (nwriters > MAX_HOLDS - 1)
+		die("too many writers");
+	struct made *m = new_file(prefix, f[1]);
+	mode_t old = umask(0);
+
+	if (mkfifo(m->name, 0600) < 0) {
+		umask(old);
+		nmade--;
+		die("mkfifo %s: %s", m->name, strerror(errno));
+	}
+	umask(old);
+	guard_record(m);
+	/* the reader first: a writer's non-blocking open fails without one */
+	int r = open(m->name, O_RDONLY | O_NONBLOCK);
+
+	if (r < 0)
+		die("open %s: %s", m->name, strerror(errno));
+	struct holds hs = { .n = 0 };
+
+	holds_fd(&hs, helper_pid, r, "r");
+	for (unsigned long i = 0; i < nwriters; i++) {
+		int report;
+		pid_t child = child_fork(NULL, 0, &report, true);
+
+		if (child == 0) {
+			int w = open(m->name, O_WRONLY | O_NONBLOCK);
+
+			if (w < 0)
+				die("child: open %s: %s", m->name, strerror(errno));
+			if (write(w, "0123456789", FIFO_WRITE_BYTES) != FIFO_WRITE_BYTES)
+				die("child: write to the FIFO: %s", strerror(errno));
+			child_report_and_wait(report, "%d\n", w);
+		}
+		char line[64];
+
+		child_read(report, line, sizeof(line));
+		holds_fd(&hs, child, atoi(line), "w");
+	}
+	struct stat st;
+
+	if (fstat(r, &st) < 0)
+		die("fstat: %s", strerror(errno));
+	printf("{\"kind\": \"fifo\", \"expect\": {\"uid\": %u, \"gid\": %u, \"mode\": \"0600\", "
+	       "\"persistence\": \"filesystem\", ", geteuid(), getegid());
+	print_json_hex("path_hex", m->name);
+	print_identity(&st);
+	printf(", \"used_bytes\": %d, \"capacity_bytes\": %d, \"readers\": 1, \"writers\": %lu, "
+	       "\"stale\": null", sock_queue(r, FIONREAD), fcntl(r, F_GETPIPE_SZ), nwriters);
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+/* ---- sockets ---- */
+
+/* One UNIX socket's expectation. path: bytes of the bound name ('@' leading for
+ * abstract), NULL if unbound. peer 0: none. listener: pending/backlog, no queues. */
+struct unix_expect {
+	unsigned long long inode, peer;
+	const char *state;
+	const char *path;
+	bool abstract;
+	int recvq, sendq;
+	bool listener;
+	int npending;
+	unsigned long long pending[LISTEN_BACKLOG + 1];
+	struct holds *holders, *peer_holders;
+};
+
+static void print_unix(const struct unix_expect *u)
+{
+	printf("{\"kind\": \"unix\", \"expect\": {\"inode\": %llu, \"type\": \"stream\", "
+	       "\"state\": \"%s\"", u->inode, u->state);
+	/* unbound: no name, so neither abstract nor not; no peer: nobody holds it */
+	if (u->path) {
+		printf(", ");
+		print_json_hex("path_hex", u->path);
+		printf(", \"abstract\": %s", u->abstract ? "true" : "false");
+	} else {
+		printf(", \"path\": null, \"abstract\": null");
+	}
+	if (u->peer)
+		printf(", \"peer_inode\": %llu", u->peer);
+	else
+		printf(", \"peer_inode\": null");
+	if (u->listener) {
+		printf(", \"recv_queue_bytes\": null, \"send_queue_bytes\": null, "
+		       "\"pending_connections\": %d, \"backlog\": %d, \"pending\": [",
+		       u->npending, LISTEN_BACKLOG);
+		for (int i = 0; i < u->npending; i++)
+			printf("%s%llu", i ? ", " : "", u->pending[i]);
+		printf("]");
+	} else {
+		printf(", \"recv_queue_bytes\": %d, \"send_queue_bytes\": %d, "
+		       "\"pending_connections\": null, \"backlog\": null", u->recvq, u->sendq);
+	}
+	printf(", \"stale\": null");
+	print_holds("holders", u->holders);
+	if (u->peer)
+		print_holds("peer_holders", u->peer_holders);
+	else if (!u->listener)
+		printf(", \"peer_holders\": null");
+	printf("}}\n");
+}
+
+static void make_socketpair(char **f, int nf)
+{
+	if (nf != 2)
+		usage();
+	unsigned long nbytes = parse_num(f[1]);
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		die("socketpair: %s", strerror(errno));
+	char buf[4096];
+
+	memset(buf, 's', sizeof(buf));
+	for (unsigned long left = nbytes; left;) {
+		ssize_t w = send(sv[0], buf, left < sizeof(buf) ? left : sizeof(buf), MSG_DONTWAIT);
+
+		if (w <= 0)
+			die("send on the socket pair: %s", strerror(errno));
+		left -= (unsigned long)w;
+	}
+	/* what sock_diag reports: the receiver's bytes, the sender's memory (skb truesize) */
+	struct unix_expect a = { .inode = fd_inode(sv[0]), .peer = fd_inode(sv[1]),
+				 .state = "established",
+				 .recvq = sock_queue(sv[0], SIOCINQ), .sendq = sock_queue(sv[0], SIOCOUTQ) };
+	struct unix_expect b = { .inode = a.peer, .peer = a.inode, .state = "established",
+				 .recvq = sock_queue(sv[1], SIOCINQ), .sendq = sock_queue(sv[1], SIOCOUTQ) };
+	int report;
+	pid_t child = child_fork(&sv[1], 1, &report, true);
+
+	if (child == 0)
+		child_report_and_wait(report, "ok\n");
+	close(sv[1]);
+	char line[64];
+
+	child_read(report, line, sizeof(line));
+	struct holds ha = { .n = 0 }, hb = { .n = 0 };
+
+	holds_fd(&ha, helper_pid, sv[0], "rw");
+	holds_fd(&hb, child, sv[1], "rw");
+	a.holders = &ha;
+	a.peer_holders = &hb;
+	b.holders = &hb;
+	b.peer_holders = &ha;
+	print_unix(&a);
+	print_unix(&b);
+}
+
+static void make_unix_listen(const char *prefix, char **f, int nf)
+{
+	if (nf != 3)
+		usage();
+	unsigned long npending = parse_num(f[2]);
+
+	if (npending > LISTEN_BACKLOG)
+		die("at most %d pending connections", LISTEN_BACKLOG);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	socklen_t salen;
+	char name[512];             /* as ipctop shows it: the path, or '@' + abstract name */
+	bool abstract = f[1][0] == '@';
+	struct made *file = NULL;
+
+	if (abstract) {
+		decode_name_after("@", prefix, f[1] + 1, name, sizeof(name));
+		if (strlen(name) > sizeof(sa.sun_path))
+			die("abstract name too long");
+		memcpy(sa.sun_path + 1, name + 1, strlen(name) - 1);
+		salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(name));
+	} else {
+		file = new_file(prefix, f[1]);
+		snprintf(name, sizeof(name), "%s", file->name);
+		if (strlen(name) >= sizeof(sa.sun_path)) {
+			nmade--;
+			die("socket path too long: %s", name);
+		}
+		memcpy(sa.sun_path, name, strlen(name));
+		salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(name) + 1);
+	}
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (l < 0)
+		die("socket: %s", strerror(errno));
+	if (bind(l, (struct sockaddr *)&sa, salen) < 0) {
+		if (file)
+			nmade--;
+		die("bind %s: %s", name, strerror(errno));
+	}
+	if (file)
+		guard_record(file);
+	if (listen(l, LISTEN_BACKLOG) < 0)
+		die("listen: %s", strerror(errno));
+
+	/* one child connects PENDING times; nobody accepts */
+	int report;
+	pid_t child = child_fork(NULL, 0, &report, true);
+
+	if (child == 0) {
+		char out[512];
+		size_t n = 0;
+
+		for (unsigned long i = 0; i < npending; i++) {
+			int c = socket(AF_UNIX, SOCK_STREAM, 0);
+
+			if (c < 0 || connect(c, (struct sockaddr *)&sa, salen) < 0)
+				die("child: connect to %s: %s", name, strerror(errno));
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%d %llu %d %d\n", c, fd_inode(c),
+					      sock_queue(c, SIOCINQ), sock_queue(c, SIOCOUTQ));
+		}
+		child_report_and_wait(report, "%s.\n", out);
+	}
+	char out[512];
+
+	child_read(report, out, sizeof(out));
+	struct holds hl = { .n = 0 }, hc[LISTEN_BACKLOG];
+	struct unix_expect lu = { .inode = fd_inode(l), .state = "listen", .path = name,
+				  .abstract = abstract, .listener = true, .holders = &hl };
+	struct unix_expect cu[LISTEN_BACKLOG];
+	char *line = out;
+
+	holds_fd(&hl, helper_pid, l, "rw");
+	for (unsigned long i = 0; i < npending; i++) {
+		int fd, rq, sq;
+		unsigned long long ino;
+
+		if (sscanf(line, "%d %llu %d %d", &fd, &ino, &rq, &sq) != 4)
+			die("bad report from the client child");
+		line = strchr(line, '\n') + 1;
+		hc[i].n = 0;
+		holds_fd(&hc[i], child, fd, "rw");
+		/* an unaccepted connection's server end has no inode yet (sock_diag says
+		 * peer 0), and no holder: ipctop shows no peer */
+		cu[i] = (struct unix_expect){ .inode = ino, .state = "established", .recvq = rq,
+					      .sendq = sq, .holders = &hc[i] };
+		/* sock_diag lists a listener's queue by the inodes of the connecting sockets */
+		lu.pending[lu.npending++] = ino;
+	}
+	print_unix(&lu);
+	for (unsigned long i = 0; i < npending; i++)
+		print_unix(&cu[i]);
+}
+
+static void make_tcp_loopback(char **f, int nf)
+{
+	(void)f;
+	if (nf != 1)
+		usage();
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 1) < 0 ||
+	    getsockname(l, (struct sockaddr *)&sa, &len) < 0)
+		die("TCP listener on 127.0.0.1: %s", strerror(errno));
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("TCP connect to 127.0.0.1:%u: %s", ntohs(sa.sin_port), strerror(errno));
+	int s = accept(l, NULL, NULL);
+
+	if (s < 0)
+		die("accept: %s", strerror(errno));
+	close(l);
+	struct sockaddr_in cs;
+
+	len = sizeof(cs);
+	getsockname(c, (struct sockaddr *)&cs, &len);
+	unsigned int sport = ntohs(sa.sin_port), cport = ntohs(cs.sin_port);
+	const int fds[2] = { c, s };
+	const unsigned int local[2] = { cport, sport }, remote[2] = { sport, cport };
+
+	for (int i = 0; i < 2; i++) {
+		struct holds hs = { .n = 0 };
+
+		holds_fd(&hs, helper_pid, fds[i], "rw");
+		/* "optional": ipctop may not show TCP yet; the checker then skips these */
+		printf("{\"kind\": \"tcp\", \"optional\": \"TCP sockets are not in the contract yet\", "
+		       "\"expect\": {\"inode\": %llu, \"state\": \"established\", "
+		       "\"local\": \"127.0.0.1:%u\", \"remote\": \"127.0.0.1:%u\", \"stale\": null",
+		       fd_inode(fds[i]), local[i], remote[i]);
+		print_holds("holders", &hs);
+		printf("}}\n");
+	}
+}
+
+/* ---- eventfd, signalfd ---- */
+
+/* The value of "KEY:" in /proc/self/fdinfo/FD, or -1. */
+static long long fdinfo_value(int fd, const char *key, int base)
+{
+	char path[64], line[256];
+	long long v = -1;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	FILE *fp = fopen(path, "r");
+
+	if (!fp)
+		die("%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), fp))
+		if (strncmp(line, key, strlen(key)) == 0 && line[strlen(key)] == ':')
+			v = strtoll(line + strlen(key) + 1, NULL, base);
+	fclose(fp);
+	return v;
+}
+
+static void make_eventfd(char **f, int nf)
+{
+	if (nf != 2 && nf != 3)
+		usage();
+	unsigned long count = parse_num(f[1]);
+	bool semaphore = nf == 3;
+
+	if (semaphore && strcmp(f[2], "semaphore") != 0)
+		usage();
+	if (count > UINT_MAX)
+		die("eventfd count too large");
+	int e = eventfd((unsigned int)count, semaphore ? EFD_SEMAPHORE : 0);
+
+	if (e < 0)
+		die("eventfd: %s", strerror(errno));
+	long long id = fdinfo_value(e, "eventfd-id", 10);   /* Linux >= 6.8 */
+	long long cnt = fdinfo_value(e, "eventfd-count", 16);
+
+	if (cnt != (long long)count)
+		die("eventfd: fdinfo says count %lld, not %lu", cnt, count);
+	struct holds hs = { .n = 0 };
+
+	holds_fd(&hs, helper_pid, e, "rw");
+	printf("{\"kind\": \"eventfd\", \"expect\": {");
+	if (id >= 0)
+		printf("\"eventfd_id\": %lld, ", id);
+	printf("\"count\": %lu, \"semaphore_mode\": %s, \"stale\": null", count,
+	       semaphore ? "true" : "false");
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+static int parse_signal(const char *s)
+{
+	if (strncmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (int sig = 1; sig < SIGRTMIN; sig++) {
+		const char *abbrev = sigabbrev_np(sig);
+
+		if (abbrev && strcmp(abbrev, s) == 0)
+			return sig;
+	}
+	char *end;
+	long sig = strtol(s, &end, 10);
+
+	if (*end || sig < 1 || sig >= SIGRTMIN || !sigabbrev_np((int)sig))
+		die("bad signal '%s' (names or numbers below SIGRTMIN)", s);
+	return (int)sig;
+}
+
+static void make_signalfd(char **f, int nf)
+{
+	if (nf != 2)
+		usage();
+	sigset_t set;
+	int first = 0;
+
+	sigemptyset(&set);
+	for (char *tok = strtok(f[1], ","); tok; tok = strtok(NULL, ",")) {
+		int sig = parse_signal(tok);
+
+		/* the ones that end the helper, or cannot be caught */
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGKILL || sig == SIGSTOP)
+			die("signalfd: %s is not allowed here", tok);
+		sigaddset(&set, sig);
+		if (!first)
+			first = sig;
+	}
+	if (!first)
+		usage();
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die("sigprocmask: %s", strerror(errno));
+	int s = signalfd(-1, &set, 0);
+
+	if (s < 0)
+		die("signalfd: %s", strerror(errno));
+	raise(first);   /* blocked: stays pending, readable on the signalfd */
+	struct holds hs = { .n = 0 };
+
+	holds_fd(&hs, helper_pid, s, "rw");
+	printf("{\"kind\": \"signalfd\", \"expect\": {\"signals\": [");
+	for (int sig = 1, n = 0; sig < SIGRTMIN; sig++)
+		if (sigismember(&set, sig) == 1)
+			printf("%s\"%s\"", n++ ? ", " : "", sigabbrev_np(sig));
+	printf("], \"stale\": null");
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+/* ---- shared memory and queues held by several processes ---- */
+
+/* A new SysV segment under a key of ours; the next key if one is taken (in a PID
+ * namespace of its own every run of a test has the same small pid). */
+static int sysv_shm_create(unsigned long size, unsigned int mode, key_t *key)
+{
+	int id = -1;
+
+	for (int tries = 0; tries < 16; tries++) {
+		*key = new_key();
+		id = shmget(*key, size, IPC_CREAT | IPC_EXCL | (int)mode);
+		if (id >= 0 || errno != EEXIST)
+			break;
+	}
+	return id;
+}
+
+static void make_sysv_shm_attach(char **f, int nf)
+{
+	if (nf != 4)
+		usage();
+	unsigned int mode = parse_mode(f[1]);
+	unsigned long size = parse_num(f[2]), nprocs = parse_num(f[3]);
+
+	if (nprocs < 1 || nprocs > MAX_HOLDS)
+		die("NPROCS must be 1..%d", MAX_HOLDS);
+	struct made *m = new_made(O_SHM);
+
+	m->id = sysv_shm_create(size, mode, &m->key);
+	if (m->id < 0) {
+		nmade--;
+		die("shmget: %s", strerror(errno));
+	}
+	guard_record(m);
+	time_t t0 = time(NULL);
+
+	m->addr[0] = shmat(m->id, NULL, 0);
+	if (m->addr[0] == (void *)-1)
+		die("shmat: %s", strerror(errno));
+	m->naddr = 1;
+	if (madvise(m->addr[0], size, MADV_DONTFORK) < 0)
+		die("madvise: %s", strerror(errno));
+	struct holds hs = { .n = 0 };
+	pid_t last = helper_pid;
+
+	holds_map(&hs, helper_pid, (unsigned long)m->addr[0], size, "rw");
+	for (unsigned long i = 1; i < nprocs; i++) {
+		bool rdonly = i == 1;
+		int report;
+		pid_t child = child_fork(NULL, 0, &report, true);
+
+		if (child == 0) {
+			void *a = shmat(m->id, NULL, rdonly ? SHM_RDONLY : 0);
+
+			if (a == (void *)-1)
+				die("child: shmat: %s", strerror(errno));
+			child_report_and_wait(report, "%lx\n", (unsigned long)a);
+		}
+		char line[64];
+
+		child_read(report, line, sizeof(line));
+		holds_map(&hs, child, strtoul(line, NULL, 16), size, rdonly ? "r" : "rw");
+		last = child;
+	}
+	print_common("sysv_shm", mode);
+	printf(", \"id\": %d, \"key\": %u, \"cuid\": %u, \"size_bytes\": %lu, \"nattch\": %lu, "
+	       "\"cpid\": %s, \"cpid_command\": %s, \"lpid\": %d, \"lpid_command\": %s, "
+	       "\"marked_for_removal\": false, \"detach_time\": null, \"stale\": null",
+	       m->id, (unsigned int)m->key, geteuid(), size, nprocs, pidstr, commstr, (int)last,
+	       last == helper_pid ? commstr : "\"" CHILD_COMM "\"");
+	print_holds("holders", &hs);
+	printf("}, \"range\": {\"attach_time\": [%lld, %lld]}}\n", (long long)t0, (long long)time(NULL));
+}
+
+static void make_posix_shm_map(const char *prefix, char **f, int nf)
+{
+	if (nf != 5)
+		usage();
+	unsigned int mode = parse_mode(f[1]);
+	unsigned long size = parse_num(f[3]), nprocs = parse_num(f[4]);
+
+	if (nprocs < 1 || nprocs > MAX_HOLDS - 1 || size == 0)
+		die("NPROCS must be 1..%d, SIZE above 0", MAX_HOLDS - 1);
+	struct made *m = new_made(O_PSHM);
+
+	decode_name(prefix, f[2], m->name, sizeof(m->name));
+	mode_t old = umask(0);
+	int fd = shm_open(m->name, O_CREAT | O_EXCL | O_RDWR, mode);
+
+	umask(old);
+	if (fd < 0) {
+		nmade--;
+		die("shm_open: %s", strerror(errno));
+	}
+	guard_record(m);
+	if (ftruncate(fd, (off_t)size) < 0)
+		die("ftruncate: %s", strerror(errno));
+	void *a = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (a == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	if (madvise(a, size, MADV_DONTFORK) < 0)
+		die("madvise: %s", strerror(errno));
+	struct holds hs = { .n = 0 };
+
+	holds_fd(&hs, helper_pid, fd, "rw");
+	holds_map(&hs, helper_pid, (unsigned long)a, size, "rw");
+	for (unsigned long i = 1; i < nprocs; i++) {
+		bool rdonly = i == 1;
+		int report;
+		pid_t child = child_fork(NULL, 0, &report, true);
+
+		if (child == 0) {
+			int cfd = shm_open(m->name, rdonly ? O_RDONLY : O_RDWR, 0);
+
+			if (cfd < 0)
+				die("child: shm_open: %s", strerror(errno));
+			void *ca = mmap(NULL, size, rdonly ? PROT_READ : PROT_READ | PROT_WRITE,
+					MAP_SHARED, cfd, 0);
+
+			if (ca == MAP_FAILED)
+				die("child: mmap: %s", strerror(errno));
+			close(cfd);   /* held by the mapping alone */
+			child_report_and_wait(report, "%lx\n", (unsigned long)ca);
+		}
+		char line[64];
+
+		child_read(report, line, sizeof(line));
+		holds_map(&hs, child, strtoul(line, NULL, 16), size, rdonly ? "r" : "rw");
+	}
+	print_common("posix_shm", mode);
+	print_name_fields(m->name, "");
+	print_file_identity(fd);
+	printf(", \"size_bytes\": %lu, \"stale\": null", size);
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+static void make_posix_sem_map(const char *prefix, char **f, int nf)
+{
+	if (nf != 5)
+		usage();
+	unsigned int mode = parse_mode(f[1]);
+	unsigned long value = parse_num(f[3]), nprocs = parse_num(f[4]);
+
+	if (nprocs < 1 || nprocs > MAX_HOLDS)
+		die("NPROCS must be 1..%d", MAX_HOLDS);
+	struct made *m = new_made(O_PSEM);
+
+	decode_name(prefix, f[2], m->name, sizeof(m->name));
+	mode_t old = umask(0);
+
+	m->sem = sem_open(m->name, O_CREAT | O_EXCL, mode, (unsigned int)value);
+	umask(old);
+	if (m->sem == SEM_FAILED) {
+		m->sem = NULL;
+		nmade--;
+		die("sem_open: %s", strerror(errno));
+	}
+	guard_record(m);
+	/* glibc maps one sem_t from the start of /dev/shm/sem.NAME: the pointer is the mapping */
+	struct holds hs = { .n = 0 };
+
+	holds_map(&hs, helper_pid, (unsigned long)m->sem, sizeof(sem_t), "rw");
+	for (unsigned long i = 1; i < nprocs; i++) {
+		int report;
+		pid_t child = child_fork(NULL, 0, &report, true);
+
+		if (child == 0) {
+			sem_t *s = sem_open(m->name, 0);
+
+			if (s == SEM_FAILED)
+				die("child: sem_open: %s", strerror(errno));
+			child_report_and_wait(report, "%lx\n", (unsigned long)s);
+		}
+		char line[64];
+
+		child_read(report, line, sizeof(line));
+		holds_map(&hs, child, strtoul(line, NULL, 16), sizeof(sem_t), "rw");
+	}
+	char path[600];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/dev/shm/sem.%s", m->name + 1);
+	if (stat(path, &st) < 0)
+		die("stat %s: %s", path, strerror(errno));
+	int v = -1;
+
+	sem_getvalue(m->sem, &v);
+	print_common("posix_sem", mode);
+	print_name_fields(m->name, "");
+	print_identity(&st);
+	printf(", \"value\": %d, \"waiters\": 0, \"stale\": null", v);
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+static void make_posix_mq_open(const char *prefix, char **f, int nf)
+{
+	if (nf != 4)
+		usage();
+	unsigned int mode = parse_mode(f[1]);
+	unsigned long nprocs = parse_num(f[3]);
+
+	if (nprocs < 1 || nprocs > MAX_HOLDS)
+		die("NPROCS must be 1..%d", MAX_HOLDS);
+	struct made *m = new_made(O_MQ);
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
+
+	decode_name(prefix, f[2], m->name, sizeof(m->name));
+	mode_t old = umask(0);
+
+	m->mq = mq_open(m->name, O_CREAT | O_EXCL | O_RDWR | O_NONBLOCK, mode, &attr);
+	umask(old);
+	if (m->mq == (mqd_t)-1) {
+		nmade--;
+		die("mq_open: %s", strerror(errno));
+	}
+	guard_record(m);
+	struct holds hs = { .n = 0 };
+
+	holds_fd(&hs, helper_pid, m->mq, "rw");
+	for (unsigned long i = 1; i < nprocs; i++) {
+		int oflag = i == 1 ? O_RDONLY : i == 2 ? O_WRONLY : O_RDWR;
+		int report;
+		pid_t child = child_fork(NULL, 0, &report, true);
+
+		if (child == 0) {
+			mqd_t q = mq_open(m->name, oflag);
+
+			if (q == (mqd_t)-1)
+				die("child: mq_open: %s", strerror(errno));
+			child_report_and_wait(report, "%d\n", (int)q);
+		}
+		char line[64];
+
+		child_read(report, line, sizeof(line));
+		holds_fd(&hs, child, atoi(line), i == 1 ? "r" : i == 2 ? "w" : "rw");
+	}
+	print_common("posix_mq", mode);
+	print_name_fields(m->name, "");
+	print_file_identity(m->mq);
+	printf(", \"messages\": 0, \"max_messages\": 4, \"max_msg_size_bytes\": 64, "
+	       "\"used_bytes\": 0, \"stale\": null");
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+/* ---- objects nobody holds any more ---- */
+
+static void make_stale_mq(const char *prefix, char **f, int nf)
+{
+	if (nf != 3)
+		usage();
+	unsigned int mode = parse_mode(f[1]);
+	char name[512];
+
+	decode_name(prefix, f[2], name, sizeof(name));
+	int report;
+	pid_t child = child_fork(NULL, 0, &report, false);
+
+	if (child == 0) {
+		struct mq_attr attr = { .mq_maxmsg = 2, .mq_msgsize = 16 };
+
+		umask(0);
+		mqd_t q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, mode, &attr);
+
+		if (q == (mqd_t)-1)
+			die("child: mq_open: %s", strerror(errno));
+		struct stat st;
+
+		fstat(q, &st);
+		dprintf(report, "%llu %u:%u\n", (unsigned long long)st.st_ino, major(st.st_dev),
+			minor(st.st_dev));
+		_exit(0);
+	}
+	char line[128];
+
+	child_read(report, line, sizeof(line));
+	child_reap(child);
+	struct made *m = new_made(O_MQ);
+
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	guard_record(m);
+	unsigned long long ino;
+	char dev[32];
+
+	if (sscanf(line, "%llu %31s", &ino, dev) != 2)
+		die("bad report from the child");
+	print_common("posix_mq", mode);
+	print_name_fields(m->name, "");
+	printf(", \"inode\": %llu, \"dev\": \"%s\", \"messages\": 0, \"max_messages\": 2, "
+	       "\"max_msg_size_bytes\": 16, \"holders\": []}, \"nonnull\": [\"stale\"]}\n", ino, dev);
+}
+
+static void make_stale_shm(char **f, int nf)
+{
+	if (nf != 3)
+		usage();
+	unsigned int mode = parse_mode(f[1]);
+	unsigned long size = parse_num(f[2]);
+	int report;
+	pid_t child = child_fork(NULL, 0, &report, false);
+
+	if (child == 0) {
+		key_t key;
+		int id = sysv_shm_create(size, mode, &key);
+
+		if (id < 0)
+			die("child: shmget: %s", strerror(errno));
+		dprintf(report, "%d %d\n", id, (int)key);
+		_exit(0);
+	}
+	char line[64];
+	int id, key;
+
+	child_read(report, line, sizeof(line));
+	if (sscanf(line, "%d %d", &id, &key) != 2)
+		die("bad report from the child");
+	struct made *m = new_made(O_SHM);
+
+	m->key = (key_t)key;
+	m->id = id;
+	guard_record(m);
+	child_reap(child);
+	print_common("sysv_shm", mode);
+	printf(", \"id\": %d, \"key\": %u, \"cuid\": %u, \"size_bytes\": %lu, \"nattch\": 0, "
+	       "\"cpid\": %d, \"lpid\": null, \"attach_time\": null, \"detach_time\": null, "
+	       "\"marked_for_removal\": false, \"holders\": []}, \"nonnull\": [\"stale\"]}\n",
+	       m->id, (unsigned int)m->key, geteuid(), size, (int)child);
+}
+
 int main(int argc, char **argv)
 {
 	const char *prefix = "";
@@ -572,6 +1703,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	helper_pid = getpid();
 	snprintf(pidstr, sizeof(pidstr), "%d", (int)getpid());
 	char comm[17] = "";
 
@@ -589,7 +1721,7 @@ int main(int argc, char **argv)
 		for (char *p = spec; p && nf < 8;) {
 			char *c = strchr(p, ':');
 
-			if (c && c == p + 1 && *p == 'x') {
+			if (c && ((c == p + 1 && *p == 'x') || (c == p + 2 && p[0] == '@' && p[1] == 'x'))) {
 				c = strchr(c + 1, ':');
 			}
 			f[nf++] = p;
@@ -615,6 +1747,32 @@ int main(int argc, char **argv)
 			make_posix_shm(prefix, f, nf);
 		else if (strcmp(f[0], "posix_sem") == 0)
 			make_posix_sem(prefix, f, nf);
+		else if (strcmp(f[0], "pipe") == 0)
+			make_pipe(f, nf);
+		else if (strcmp(f[0], "fifo") == 0)
+			make_fifo(prefix, f, nf);
+		else if (strcmp(f[0], "socketpair") == 0)
+			make_socketpair(f, nf);
+		else if (strcmp(f[0], "unix_listen") == 0)
+			make_unix_listen(prefix, f, nf);
+		else if (strcmp(f[0], "tcp_loopback") == 0)
+			make_tcp_loopback(f, nf);
+		else if (strcmp(f[0], "eventfd") == 0)
+			make_eventfd(f, nf);
+		else if (strcmp(f[0], "signalfd") == 0)
+			make_signalfd(f, nf);
+		else if (strcmp(f[0], "sysv_shm_attach") == 0)
+			make_sysv_shm_attach(f, nf);
+		else if (strcmp(f[0], "posix_shm_map") == 0)
+			make_posix_shm_map(prefix, f, nf);
+		else if (strcmp(f[0], "posix_sem_map") == 0)
+			make_posix_sem_map(prefix, f, nf);
+		else if (strcmp(f[0], "posix_mq_open") == 0)
+			make_posix_mq_open(prefix, f, nf);
+		else if (strcmp(f[0], "stale_mq") == 0)
+			make_stale_mq(prefix, f, nf);
+		else if (strcmp(f[0], "stale_shm") == 0)
+			make_stale_shm(f, nf);
 		else
 			usage();
 		free(spec);

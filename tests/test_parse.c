@@ -595,7 +595,12 @@ static void test_parse_kinds(void)
 	ok(parse_kinds("sysv", &m, &b) == 0 && m == sysv, "parse_kinds: \"sysv\"");
 	ok(parse_kinds("posix", &m, &b) == 0 && m == posix, "parse_kinds: \"posix\"");
 	ok(parse_kinds("all", &m, &b) == 0 && m == all, "parse_kinds: \"all\"");
-	ok(parse_kinds("sysv,posix", &m, &b) == 0 && m == all, "parse_kinds: \"sysv,posix\" is all");
+	ok(parse_kinds("sysv,posix", &m, &b) == 0 && m == (sysv | posix), "parse_kinds: \"sysv,posix\"");
+	ok(parse_kinds("events", &m, &b) == 0 &&
+	   m == (BIT(KIND_EVENTFD) | BIT(KIND_SIGNALFD) | BIT(KIND_INOTIFY) | BIT(KIND_TIMERFD) |
+		 BIT(KIND_PIDFD)), "parse_kinds: \"events\"");
+	ok(parse_kinds("sysv,posix,pipe,fifo,unix,events,signal,lock", &m, &b) == 0 && m == all,
+	   "parse_kinds: every group and fd kind is all");
 	ok(parse_kinds("sysv,sysv_shm,sysv", &m, &b) == 0 && m == sysv, "parse_kinds: repeats are fine");
 	ok(parse_kinds("posix_sem,sysv", &m, &b) == 0 && m == (sysv | BIT(KIND_POSIX_SEM)),
 	   "parse_kinds: group and kind");

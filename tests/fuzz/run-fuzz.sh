@@ -4,7 +4,7 @@
 #
 # Usage: tests/fuzz/run-fuzz.sh [SECONDS] [TARGET...]
 #   SECONDS  per target (default: $FUZZ_SECONDS, else 60)
-#   TARGET   sysvipc mqueue escape options (default: all)
+#   TARGET   sysvipc mqueue escape options proc diag (default: all)
 # Environment: CLANG (default clang), FUZZ_BUILDDIR (where config.h is; default the
 # top source directory), FUZZ_KEEP=1 keeps the work directory (grown corpora, logs).
 #
@@ -22,7 +22,7 @@ secs=${FUZZ_SECONDS:-60}
 case ${1:-} in
 [0-9]*) secs=$1; shift ;;
 esac
-targets=${*:-sysvipc mqueue escape options}
+targets=${*:-sysvipc mqueue escape options proc diag}
 
 case $secs in
 '' | *[!0-9]*) echo "run-fuzz: SECONDS must be a whole number, not '$secs'" >&2; exit 2 ;;
@@ -42,6 +42,8 @@ sources() {
 	sysvipc | mqueue) echo "parse.c xalloc.c" ;;
 	escape) echo "escape.c xalloc.c" ;;
 	options) echo "options.c columns.c util.c xalloc.c" ;;
+	proc) echo "parse_proc.c parse.c xalloc.c" ;;
+	diag) echo "parse_diag.c parse.c xalloc.c" ;;
 	*) return 1 ;;
 	esac
 }
@@ -59,7 +61,7 @@ status=0
 summary=""
 for t in $targets; do
 	if ! srcs=$(sources "$t"); then
-		echo "run-fuzz: unknown target '$t' (sysvipc mqueue escape options)" >&2
+		echo "run-fuzz: unknown target '$t' (sysvipc mqueue escape options proc diag)" >&2
 		exit 2
 	fi
 	files="$here/fuzz_$t.c"

@@ -1,0 +1,122 @@
+/* Classify: derived facts about the linked objects. Today: which look stale. */
+#include "config.h"
+
+#include <stdbool.h>
+#include <unistd.h>
+#include <sys/shm.h>
+
+#include "nls.h"
+#include "snapshot.h"
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static bool alive(const struct snapshot *snap, pid_t pid, int64_t t)
+{
+	return pid > 0 && snapshot_process_at(snap, pid, t) != NULL;
+}
+
+static void mark(struct ipc_object *o, const char *reason, int64_t since)
+{
+	o->stale = true;
+	o->stale_reason = reason;
+	o->stale_since = since;
+}
+
+static void classify_sysv_shm(const struct snapshot *snap, struct ipc_object *o)
+{
+	/* attached segments are in use; a removed one goes by itself at the last detach */
+	if (o->count > 0 || (o->mode & SHM_DEST))
+		return;
+	if (alive(snap, o->cpid, o->time_c) || alive(snap, o->lpid, max64(o->time_a, o->time_b)))
+		return;
+	mark(o, N_("not attached; its creator and last user have exited"),
+	     max64(o->time_b, o->time_c));
+}
+
+static void classify_sysv_msg(const struct snapshot *snap, struct ipc_object *o)
+{
+	/* a queue nobody has used yet tells nothing about its users */
+	if (o->cpid <= 0 && o->lpid <= 0)
+		return;
+	if (alive(snap, o->cpid, o->time_a) || alive(snap, o->lpid, o->time_b))
+		return;
+	mark(o, N_("its last sender and receiver have exited"),
+	     max64(max64(o->time_a, o->time_b), o->time_c));
+}
+
+static void classify_sysv_sem(const struct snapshot *snap, struct ipc_object *o)
+{
+	bool recorded = false;
+
+	if (!o->has_sems || o->ncnt_total > 0 || o->zcnt_total > 0)
+		return;
+	for (uint64_t i = 0; i < o->count; i++) {
+		pid_t pid = o->sems[i].pid;
+
+		if (pid <= 0)
+			continue;
+		recorded = true;
+		if (alive(snap, pid, o->time_a ? o->time_a : o->time_c))
+			return;
+	}
+	if (recorded)
+		mark(o, N_("every process that last operated on it has exited"),
+		     max64(o->time_a, o->time_c));
+}
+
+void snapshot_classify(struct snapshot *snap)
+{
+	/* without every process's descriptors (and mappings), "nobody holds it" cannot be
+	 * told; nattch needs no scan */
+	bool fds = snap->fds_scanned && snap->nprocs > 0 && snap->fds_unreadable == 0;
+	bool maps = snap->maps_scanned && snap->nprocs > 0 && snap->maps_unreadable == 0;
+
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		struct ipc_object *o = &snap->objects[i];
+
+		switch (o->kind) {
+		case KIND_SYSV_SHM:
+			if (snap->nprocs)
+				classify_sysv_shm(snap, o);
+			break;
+		case KIND_SYSV_MSG:
+			if (snap->nprocs)
+				classify_sysv_msg(snap, o);
+			break;
+		case KIND_SYSV_SEM:
+			if (snap->nprocs)
+				classify_sysv_sem(snap, o);
+			break;
+		case KIND_POSIX_MQ:
+			if (fds && o->nholders == 0 && !alive(snap, o->notify_pid, 0))
+				mark(o, N_("no process has it open"), o->time_b);
+			break;
+		case KIND_POSIX_SHM:
+		case KIND_POSIX_SEM:
+			if (fds && (maps || !snap->maps_scanned) && o->nholders == 0)
+				mark(o, N_("no process has it open or mapped"), o->time_b);
+			break;
+		default:
+			/* the others live only as long as their holders */
+			break;
+		}
+	}
+	if (snap->procs_unreadable && geteuid() != 0)
+		snapshot_note(snap, "/proc",
+			      ngettext("%zu process not readable: run as root to see what it holds; "
+				       "objects it might hold are not judged stale",
+				       "%zu processes not readable: run as root to see what they hold; "
+				       "objects they might hold are not judged stale", snap->procs_unreadable),
+			      snap->procs_unreadable);
+	else if (snap->procs_unreadable)
+		snapshot_note(snap, "/proc",
+			      ngettext("%zu process not readable even as root (%zu without descriptors, "
+				       "%zu without mappings); objects it might hold are not judged stale",
+				       "%zu processes not readable even as root (%zu without descriptors, "
+				       "%zu without mappings); objects they might hold are not judged stale",
+				       snap->procs_unreadable),
+			      snap->procs_unreadable, snap->fds_unreadable, snap->maps_unreadable);
+}

@@ -1,0 +1,590 @@
+/* Holders: every process's /proc/PID/fd links (with fdinfo where the kind needs it)
+ * and /proc/PID/maps, each read once, joined to the collected objects by identity
+ * through a hash index. Pipes, FIFOs and the fd-based event objects exist only as
+ * open files, so they are created here as they are found. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "nls.h"
+#include "objindex.h"
+#include "parse.h"
+#include "parse_proc.h"
+#include "snapshot.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define FDINFO_MAX (4u << 20)   /* an inotify instance with many watches */
+#define MAPS_MAX (256u << 20)
+
+#define FD_KINDS (KIND_BIT(KIND_LOCK) | KIND_BIT(KIND_PIPE) | KIND_BIT(KIND_FIFO) | KIND_BIT(KIND_UNIX) |          \
+		  KIND_BIT(KIND_EVENTFD) | KIND_BIT(KIND_SIGNALFD) | KIND_BIT(KIND_INOTIFY) |  \
+		  KIND_BIT(KIND_TIMERFD) | KIND_BIT(KIND_PIDFD) | KIND_BIT(KIND_POSIX_MQ) |    \
+		  KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
+#define MAP_KINDS (KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
+
+struct scan {
+	struct snapshot *snap;
+	struct objindex ix;
+	size_t *lock_next;      /* locks of the same pid and file: a chain through the index */
+	bool have_locks;
+	unsigned int kinds;
+	int procfd;
+	/* the process being scanned */
+	pid_t pid;
+	bool self;              /* it is ipctop */
+	bool same_ipc_ns;       /* in ipctop's IPC namespace: its /SYSV maps are our segments */
+	int pidfd;              /* -1 not yet opened, -2 cannot be opened */
+};
+
+static uint64_t lock_key(pid_t pid, uint64_t dev)
+{
+	return (uint64_t)pid << 40 ^ dev;
+}
+
+static void index_objects(struct scan *sc)
+{
+	struct snapshot *snap = sc->snap;
+
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		const struct ipc_object *o = &snap->objects[i];
+
+		switch (o->kind) {
+		case KIND_SYSV_SHM:
+			objindex_put(&sc->ix, IDX_SHMID, 0, (uint64_t)o->id, i);
+			break;
+		case KIND_POSIX_MQ:
+		case KIND_POSIX_SHM:
+		case KIND_POSIX_SEM:
+			objindex_put(&sc->ix, IDX_FILE, o->dev, o->inode, i);
+			break;
+		case KIND_UNIX:
+			objindex_put(&sc->ix, IDX_SOCKET, 0, o->inode, i);
+			break;
+		case KIND_LOCK: {
+			size_t head;
+
+			/* OFD locks show pid -1: they belong to a description, not a process */
+			if (o->cpid <= 0)
+				break;
+			sc->have_locks = true;
+			sc->lock_next[i] = SIZE_MAX;
+			if (objindex_get(&sc->ix, IDX_LOCK, lock_key(o->cpid, o->dev), o->inode, &head) == 0)
+				sc->lock_next[i] = head;
+			objindex_put(&sc->ix, IDX_LOCK, lock_key(o->cpid, o->dev), o->inode, i);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+static void holder_add(struct snapshot *snap, size_t obj, pid_t pid, int fd, uint64_t start,
+		       uint64_t end, unsigned int access)
+{
+	if (snap->nholders == snap->holders_alloc) {
+		snap->holders_alloc = snap->holders_alloc ? snap->holders_alloc * 2 : 256;
+		snap->holders = xreallocarray(snap->holders, snap->holders_alloc, sizeof(*snap->holders));
+	}
+	struct holder *h = &snap->holders[snap->nholders++];
+
+	h->object = obj;
+	h->pid = pid;
+	h->fd = fd;
+	h->start = start;
+	h->end = end;
+	h->access = access;
+}
+
+static unsigned int fd_access(unsigned int flags)
+{
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY:
+		return HOLD_READ;
+	case O_WRONLY:
+		return HOLD_WRITE;
+	case O_RDWR:
+		return HOLD_READ | HOLD_WRITE;
+	}
+	return 0;
+}
+
+/* /proc/PID/fdinfo/FD, parsed. Returns 0, or -1 when it cannot be read (gone). */
+static int read_fdinfo(struct scan *sc, const char *fd, struct fdinfo *fi)
+{
+	char path[64];
+	size_t len;
+
+	snprintf(path, sizeof(path), "%d/fdinfo/%s", (int)sc->pid, fd);
+	char *buf = read_file_at(sc->procfd, path, FDINFO_MAX, &len);
+
+	memset(fi, 0, sizeof(*fi));
+	if (!buf)
+		return -1;
+	int rc = fdinfo_parse(buf, len, fi);
+
+	free(buf);
+	if (rc < 0)
+		xalloc_die();
+	return 0;
+}
+
+/* Our own descriptor for the process's fd: it shares the open file description, so
+ * unlike opening /proc/PID/fd/N it adds no reader or writer to a pipe. Needs ptrace
+ * rights over the process (root). */
+static int dup_remote_fd(struct scan *sc, int fd)
+{
+#if defined(SYS_pidfd_open) && defined(SYS_pidfd_getfd)
+	if (sc->pidfd == -1) {
+		sc->pidfd = (int)syscall(SYS_pidfd_open, sc->pid, 0);
+		if (sc->pidfd < 0)
+			sc->pidfd = -2;
+	}
+	if (sc->pidfd < 0)
+		return -1;
+	return (int)syscall(SYS_pidfd_getfd, sc->pidfd, fd, 0);
+#else
+	(void)sc;
+	(void)fd;
+	return -1;
+#endif
+}
+
+/* Capacity and bytes queued of a pipe or FIFO, through a duplicate of the holder's fd. */
+static void pipe_fill(struct scan *sc, size_t obj, int fd)
+{
+	int dup = dup_remote_fd(sc, fd);
+
+	if (dup < 0)
+		return;
+
+	int cap = fcntl(dup, F_GETPIPE_SZ);
+	int queued = 0;
+
+	if (cap >= 0 && ioctl(dup, FIONREAD, &queued) == 0 && queued >= 0) {
+		struct ipc_object *o = &sc->snap->objects[obj];
+
+		o->max_size = (uint64_t)cap;
+		o->size = (uint64_t)queued;
+		o->has_fill = true;
+	}
+	close(dup);
+}
+
+static size_t object_new(struct scan *sc, enum ipc_kind kind, uint64_t inode)
+{
+	struct ipc_object *o = snapshot_add(sc->snap, kind);
+
+	o->inode = inode;
+	o->persistence = PERSIST_PROCESS;
+	return sc->snap->nobjects - 1;
+}
+
+/* "pipe:[123]" -> 123 */
+static int link_inode(const char *link, size_t prefix_len, uint64_t *ino)
+{
+	const char *s = link + prefix_len;
+	size_t n = strlen(s);
+
+	if (n < 2 || s[n - 1] != ']')
+		return -1;
+	return parse_u64(s, n - 1, 10, ino);
+}
+
+/* The access of an fd without reading its fdinfo: /proc/PID/fd/N links carry the
+ * description's read and write modes as their own permission bits. */
+static int link_access(int fddir, const char *name, unsigned int *access)
+{
+	struct stat st;
+
+	if (fstatat(fddir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	*access = ((st.st_mode & S_IRUSR) ? HOLD_READ : 0) | ((st.st_mode & S_IWUSR) ? HOLD_WRITE : 0);
+	return 0;
+}
+
+static void scan_pipe(struct scan *sc, int fddir, const char *name, int fd, const char *link)
+{
+	uint64_t ino;
+	size_t obj;
+	bool is_new = false;
+	unsigned int access;
+
+	if (!(sc->kinds & KIND_BIT(KIND_PIPE)) || link_inode(link, 6, &ino) < 0)
+		return;
+	if (link_access(fddir, name, &access) < 0)
+		return;
+	if (objindex_get(&sc->ix, IDX_PIPE, 0, ino, &obj) < 0) {
+		obj = object_new(sc, KIND_PIPE, ino);
+		objindex_put(&sc->ix, IDX_PIPE, 0, ino, obj);
+		is_new = true;
+	}
+	holder_add(sc->snap, obj, sc->pid, fd, 0, 0, access);
+	if (is_new)
+		pipe_fill(sc, obj, fd);
+}
+
+static void scan_socket(struct scan *sc, int fd, const char *link)
+{
+	uint64_t ino;
+	size_t obj;
+
+	if (link_inode(link, 8, &ino) < 0)
+		return;
+	/* only sockets a collector reported (UNIX ones today) */
+	if (objindex_get(&sc->ix, IDX_SOCKET, 0, ino, &obj) == 0)
+		holder_add(sc->snap, obj, sc->pid, fd, 0, 0, HOLD_READ | HOLD_WRITE);
+}
+
+/* Seconds and nanoseconds from fdinfo, saturated rather than overflowed. */
+static int64_t to_ns(int64_t sec, int64_t nsec)
+{
+	if (sec < 0 || nsec < 0)
+		return 0;
+	if (sec > (INT64_MAX - nsec) / 1000000000)
+		return INT64_MAX;
+	return sec * 1000000000 + nsec;
+}
+
+static void scan_anon(struct scan *sc, const char *name, int fd, const char *type)
+{
+	enum ipc_kind kind;
+	struct fdinfo fi;
+
+	if (strcmp(type, "[eventfd]") == 0)
+		kind = KIND_EVENTFD;
+	else if (strcmp(type, "[signalfd]") == 0)
+		kind = KIND_SIGNALFD;
+	else if (strcmp(type, "inotify") == 0)
+		kind = KIND_INOTIFY;
+	else if (strcmp(type, "[timerfd]") == 0)
+		kind = KIND_TIMERFD;
+	else if (strcmp(type, "[pidfd]") == 0)
+		kind = KIND_PIDFD;
+	else
+		return;
+	/* ipctop's own pidfd is a tool of this scan, not IPC */
+	if (kind == KIND_PIDFD && sc->self)
+		return;
+	if (!(sc->kinds & KIND_BIT(kind)) || read_fdinfo(sc, name, &fi) < 0)
+		return;
+
+	size_t obj;
+	bool shared = false;
+
+	/* an eventfd has a number of its own, so one shared through fork or SCM_RIGHTS is
+	 * one object with several holders; FIXME: the other kinds are listed per fd */
+	if (kind == KIND_EVENTFD && (fi.has & FDI_EVENTFD_ID) &&
+	    objindex_get(&sc->ix, IDX_EVENTFD, 0, fi.eventfd_id, &obj) == 0) {
+		shared = true;
+	} else {
+		obj = object_new(sc, kind, (fi.has & FDI_INO) ? fi.ino : 0);
+		if (kind == KIND_EVENTFD && (fi.has & FDI_EVENTFD_ID))
+			objindex_put(&sc->ix, IDX_EVENTFD, 0, fi.eventfd_id, obj);
+	}
+
+	struct ipc_object *o = &sc->snap->objects[obj];
+
+	if (!shared) {
+		switch (kind) {
+		case KIND_EVENTFD:
+			o->id = (fi.has & FDI_EVENTFD_ID) && fi.eventfd_id <= INT_MAX ? (int)fi.eventfd_id : -1;
+			o->counter = fi.eventfd_count;
+			if (fi.eventfd_semaphore)
+				o->mode |= EFD_MODE_SEMAPHORE;
+			break;
+		case KIND_SIGNALFD:
+			o->sigmask = fi.sigmask;
+			break;
+		case KIND_INOTIFY:
+			if (fi.nwatches) {
+				o->watches = xcalloc(fi.nwatches, sizeof(*o->watches));
+				for (size_t i = 0; i < fi.nwatches; i++) {
+					const struct inotify_watch *w = &fi.watches[i];
+
+					o->watches[i].wd = w->wd;
+					o->watches[i].inode = w->ino;
+					/* the kernel's encoding: major << 20 | minor */
+					o->watches[i].dev = makedev((unsigned int)(w->sdev >> 20),
+								    (unsigned int)(w->sdev & 0xfffff));
+					o->watches[i].mask = w->mask;
+				}
+				o->nwatches = fi.nwatches;
+			}
+			break;
+		case KIND_TIMERFD:
+			o->clockid = fi.clockid;
+			o->counter = fi.ticks;
+			o->value_ns = to_ns(fi.value_sec, fi.value_nsec);
+			o->interval_ns = to_ns(fi.interval_sec, fi.interval_nsec);
+			break;
+		case KIND_PIDFD:
+			o->target_pid = (fi.has & FDI_PIDFD) ? fi.pidfd_pid : -1;
+			break;
+		default:
+			break;
+		}
+	}
+	holder_add(sc->snap, obj, sc->pid, fd, 0, 0, fd_access(fi.flags));
+	fdinfo_free(&fi);
+}
+
+/* The locks this process holds or waits for on this file get the fd and the path. */
+static void resolve_locks(struct scan *sc, const struct stat *st, int fddir, const char *name, int fd,
+			  const char *link, size_t link_len)
+{
+	size_t i;
+	unsigned int access = 0;
+
+	if (objindex_get(&sc->ix, IDX_LOCK, lock_key(sc->pid, st->st_dev), st->st_ino, &i) < 0)
+		return;
+	link_access(fddir, name, &access);
+	for (; i != SIZE_MAX; i = sc->lock_next[i]) {
+		struct ipc_object *o = &sc->snap->objects[i];
+
+		if (o->name || o->cpid != sc->pid || o->dev != st->st_dev || o->inode != st->st_ino)
+			continue;
+		object_set_name(o, link, link_len);
+		holder_add(sc->snap, i, sc->pid, fd, 0, 0, access);
+	}
+}
+
+static void scan_path(struct scan *sc, int fddir, const char *name, int fd, const char *link,
+		      size_t link_len)
+{
+	struct stat st;
+	size_t obj;
+	unsigned int access;
+	bool is_new = false;
+
+	if (fstatat(fddir, name, &st, 0) < 0)
+		return;
+	if (sc->have_locks)
+		resolve_locks(sc, &st, fddir, name, fd, link, link_len);
+	if (!S_ISFIFO(st.st_mode) && objindex_get(&sc->ix, IDX_FILE, st.st_dev, st.st_ino, &obj) < 0)
+		return;     /* a file, not IPC */
+	if (link_access(fddir, name, &access) < 0)
+		return;
+	if (objindex_get(&sc->ix, IDX_FILE, st.st_dev, st.st_ino, &obj) < 0) {
+		if (!S_ISFIFO(st.st_mode) || !(sc->kinds & KIND_BIT(KIND_FIFO)))
+			return;
+		obj = object_new(sc, KIND_FIFO, st.st_ino);
+		objindex_put(&sc->ix, IDX_FILE, st.st_dev, st.st_ino, obj);
+
+		struct ipc_object *o = &sc->snap->objects[obj];
+
+		object_set_file(o, &st);
+		object_set_name(o, link, link_len);
+		o->persistence = PERSIST_FILESYSTEM;
+		is_new = true;
+	}
+	holder_add(sc->snap, obj, sc->pid, fd, 0, 0, access);
+	if (is_new)
+		pipe_fill(sc, obj, fd);
+}
+
+/* Signals pending for the process: a KIND_SIGNAL object when any is. */
+static int scan_status(struct scan *sc)
+{
+	char path[32];
+	size_t len;
+	struct proc_status st;
+
+	snprintf(path, sizeof(path), "%d/status", (int)sc->pid);
+	char *buf = read_file_at(sc->procfd, path, 1u << 20, &len);
+
+	if (!buf)
+		return -1;
+	status_parse(buf, len, &st);
+	free(buf);
+	if (!(st.has & (ST_SIGPND | ST_SHDPND)) || (st.sigpnd | st.shdpnd) == 0)
+		return 0;
+
+	struct ipc_object *o = snapshot_add(sc->snap, KIND_SIGNAL);
+
+	o->persistence = PERSIST_PROCESS;
+	o->cpid = sc->pid;
+	o->sig_pending = st.sigpnd;
+	o->sig_shared = st.shdpnd;
+	o->sig_blocked = st.sigblk;
+	o->sig_ignored = st.sigign;
+	o->sig_caught = st.sigcgt;
+	if (st.has & ST_SIGQ) {
+		o->sigq = st.sigq_queued;
+		o->sigq_limit = st.sigq_limit;
+		o->has_attr = true;
+	}
+	return 0;
+}
+
+/* Returns 0, or -1 with errno when the process's fds cannot be listed. */
+static int scan_fds(struct scan *sc)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "%d/fd", (int)sc->pid);
+	int fddir = openat(sc->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fddir < 0)
+		return -1;
+	DIR *d = fdopendir(fddir);
+
+	if (!d) {
+		close(fddir);
+		return -1;
+	}
+
+	struct dirent *de;
+	char link[PATH_MAX + 1];
+
+	while ((de = readdir(d))) {
+		uint64_t fd;
+
+		if (parse_u64(de->d_name, strlen(de->d_name), 10, &fd) < 0 || fd > INT_MAX)
+			continue;
+		ssize_t n = readlinkat(fddir, de->d_name, link, sizeof(link) - 1);
+
+		if (n < 0)
+			continue;       /* closed meanwhile */
+		link[n] = '\0';
+		if (strncmp(link, "pipe:[", 6) == 0)
+			scan_pipe(sc, fddir, de->d_name, (int)fd, link);
+		else if (strncmp(link, "socket:[", 8) == 0)
+			scan_socket(sc, (int)fd, link);
+		else if (strncmp(link, "anon_inode:", 11) == 0)
+			scan_anon(sc, de->d_name, (int)fd, link + 11);
+		else if (link[0] == '/')
+			scan_path(sc, fddir, de->d_name, (int)fd, link, (size_t)n);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int scan_maps(struct scan *sc)
+{
+	char path[32];
+	size_t len;
+
+	snprintf(path, sizeof(path), "%d/maps", (int)sc->pid);
+	char *buf = read_file_at(sc->procfd, path, MAPS_MAX, &len);
+
+	if (!buf)
+		return -1;
+	for (size_t pos = 0; pos < len;) {
+		const char *line = buf + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		struct map_entry m;
+		size_t obj;
+		bool found = false;
+
+		pos += n + 1;
+		if (maps_parse_line(line, n, &m) < 0 || m.inode == 0)
+			continue;
+		if (m.path && m.path_len >= 5 && memcmp(m.path, "/SYSV", 5) == 0)
+			found = sc->same_ipc_ns && objindex_get(&sc->ix, IDX_SHMID, 0, m.inode, &obj) == 0;
+		else
+			found = objindex_get(&sc->ix, IDX_FILE, makedev(m.major, m.minor), m.inode,
+					     &obj) == 0 &&
+				(sc->snap->objects[obj].kind == KIND_POSIX_SHM ||
+				 sc->snap->objects[obj].kind == KIND_POSIX_SEM);
+		if (found)
+			holder_add(sc->snap, obj, sc->pid, -1, m.start, m.end,
+				   (m.read ? HOLD_READ : 0) | (m.write ? HOLD_WRITE : 0));
+	}
+	free(buf);
+	return 0;
+}
+
+/* The IPC and mount namespaces: two stats, where libproc2 would stat all eight. */
+static void read_namespaces(struct scan *sc, struct process *p)
+{
+	char path[40];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%d/ns/ipc", (int)p->pid);
+	if (fstatat(sc->procfd, path, &st, 0) == 0)
+		p->ns_ipc = st.st_ino;
+	snprintf(path, sizeof(path), "%d/ns/mnt", (int)p->pid);
+	if (fstatat(sc->procfd, path, &st, 0) == 0)
+		p->ns_mnt = st.st_ino;
+}
+
+static bool index_has_maps(const struct snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nobjects; i++)
+		if (KIND_BIT(snap->objects[i].kind) & MAP_KINDS)
+			return true;
+	return false;
+}
+
+void proc_scan(struct snapshot *snap, unsigned int kinds)
+{
+	struct scan sc = { .snap = snap, .kinds = kinds };
+	pid_t self = getpid();
+	bool want_fds = (kinds & FD_KINDS) != 0;
+	bool want_maps = (kinds & MAP_KINDS) && index_has_maps(snap);
+	bool want_status = (kinds & KIND_BIT(KIND_SIGNAL)) != 0;
+
+	if (!want_fds && !want_maps && !want_status)
+		return;
+	sc.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sc.procfd < 0) {
+		snapshot_note(snap, "/proc", _("cannot open: %s; holders unknown"), strerror(errno));
+		return;
+	}
+	struct stat self_ns;
+	uint64_t self_ns_ipc = stat("/proc/self/ns/ipc", &self_ns) == 0 ? self_ns.st_ino : 0;
+
+	objindex_init(&sc.ix);
+	sc.lock_next = xcalloc(snap->nobjects + 1, sizeof(*sc.lock_next));
+	index_objects(&sc);
+
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		struct process *p = &snap->procs[i];
+		bool denied = false;
+
+		sc.pid = p->pid;
+		sc.self = p->pid == self;
+		sc.pidfd = -1;
+		read_namespaces(&sc, p);
+		/* FIXME: segments of other IPC namespaces are not collected (issue 7) */
+		sc.same_ipc_ns = !p->ns_ipc || !self_ns_ipc || p->ns_ipc == self_ns_ipc;
+		/* ENOENT, ESRCH: the process exited meanwhile; nothing to say */
+		if (want_fds && scan_fds(&sc) < 0 && (errno == EACCES || errno == EPERM)) {
+			snap->fds_unreadable++;
+			denied = true;
+		}
+		if (want_maps && scan_maps(&sc) < 0 && (errno == EACCES || errno == EPERM)) {
+			snap->maps_unreadable++;
+			denied = true;
+		}
+		if (want_status && scan_status(&sc) < 0 && (errno == EACCES || errno == EPERM))
+			denied = true;
+		if (denied) {
+			p->unreadable = true;
+			snap->procs_unreadable++;
+		}
+		if (sc.pidfd >= 0)
+			close(sc.pidfd);
+	}
+	snap->fds_scanned = want_fds;
+	snap->maps_scanned = want_maps;
+	snap->holders_scanned = true;
+	objindex_free(&sc.ix);
+	free(sc.lock_next);
+	close(sc.procfd);
+}

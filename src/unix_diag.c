@@ -1,0 +1,253 @@
+/* UNIX domain sockets: a sock_diag dump over netlink, /proc/net/unix when that fails. */
+#include "config.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "nls.h"
+#include "parse_diag.h"
+#include "snapshot.h"
+#include "util.h"
+#include "xalloc.h"
+
+/* The kernel fills a dump message up to the reader's buffer, capped at 32 KiB;
+ * libmnl 1.0.4's MNL_SOCKET_BUFFER_SIZE (a page) would truncate it. */
+#define UNIX_DIAG_BUFSIZE 32768
+#define PROC_NET_UNIX "/proc/net/unix"
+#define PROC_NET_UNIX_MAX (64u << 20)
+
+#ifdef UDIAG_SHOW_UID
+# define UNIX_DIAG_SHOW_UID UDIAG_SHOW_UID
+#else
+# define UNIX_DIAG_SHOW_UID 0
+#endif
+
+/* Sockets are gathered here first, so an interrupted or failed dump adds nothing. */
+struct unix_list {
+	struct unix_diag_record *rec;
+	size_t n, alloc;
+	size_t bad;                     /* messages or lines that could not be decoded */
+};
+
+static void unix_list_push(struct unix_list *l, const struct unix_diag_record *r)
+{
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 64;
+		l->rec = xreallocarray(l->rec, l->alloc, sizeof(*l->rec));
+	}
+	l->rec[l->n++] = *r;
+}
+
+static void unix_list_clear(struct unix_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		unix_diag_record_free(&l->rec[i]);
+	free(l->rec);
+	memset(l, 0, sizeof(*l));
+}
+
+static int unix_diag_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct unix_list *l = data;
+	struct unix_diag_record r;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return MNL_CB_OK;
+	if (unix_diag_parse(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), &r) < 0)
+		l->bad++;
+	else
+		unix_list_push(l, &r);
+	return MNL_CB_OK;
+}
+
+/* One dump of every UNIX socket into l. Returns 0, or -1 with errno; errno EINTR
+ * means the kernel marked the dump interrupted (NLM_F_DUMP_INTR). */
+static int unix_diag_dump(struct unix_list *l)
+{
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+
+	if (!nl)
+		return -1;
+
+	char *buf = xmalloc(UNIX_DIAG_BUFSIZE);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	unsigned int seq = (unsigned int)time(NULL);
+	int rc = -1, err = 0;
+
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+
+	struct unix_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+
+	req->sdiag_family = AF_UNIX;
+	req->udiag_states = ~0u;        /* a bit per state: all of them */
+	req->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS |
+			  UDIAG_SHOW_RQLEN | UNIX_DIAG_SHOW_UID;
+
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = errno;
+		goto out;
+	}
+	ssize_t n;
+
+	do
+		n = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		err = errno;
+		goto out;
+	}
+
+	unsigned int portid = mnl_socket_get_portid(nl);
+
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, buf, UNIX_DIAG_BUFSIZE);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;       /* a signal: the dump goes on */
+			err = errno;
+			break;
+		}
+		/* libmnl turns NLMSG_ERROR into errno, NLM_F_DUMP_INTR into EINTR */
+		int r = mnl_cb_run(buf, (size_t)n, seq, portid, unix_diag_cb, l);
+
+		if (r == MNL_CB_STOP) {
+			rc = 0;         /* NLMSG_DONE */
+			break;
+		}
+		if (r < 0) {
+			err = errno;
+			break;
+		}
+	}
+out:
+	free(buf);
+	mnl_socket_close(nl);
+	errno = err;
+	return rc;
+}
+
+/* A dump, once more if the kernel says the first was interrupted. */
+static int unix_diag_collect(struct unix_list *l)
+{
+	for (int attempt = 0;; attempt++) {
+		if (unix_diag_dump(l) == 0)
+			return 0;
+		int err = errno;
+
+		unix_list_clear(l);
+		if (err != EINTR || attempt == 1) {
+			errno = err;
+			return -1;
+		}
+	}
+}
+
+/* The fallback: no peers, queues, files or owners, and a name holding '\n' breaks
+ * its line. FIXME: such a name can even forge a line that reads as another socket. */
+static int proc_net_unix_collect(struct unix_list *l)
+{
+	size_t len;
+	char *buf = read_file_at(-1, PROC_NET_UNIX, PROC_NET_UNIX_MAX, &len);
+
+	if (!buf)
+		return -1;
+
+	const char *p = memchr(buf, '\n', len), *end = buf + len;   /* after the header */
+
+	while (p && ++p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		struct unix_diag_record r;
+
+		if (!eol)
+			break;          /* cut short at PROC_NET_UNIX_MAX */
+		if (proc_net_unix_parse_line(p, (size_t)(eol - p), &r) < 0)
+			l->bad++;
+		else if (r.inode != 0)  /* not yet accepted: sock_diag leaves those out too */
+			unix_list_push(l, &r);
+		p = eol;
+	}
+	free(buf);
+	return 0;
+}
+
+static void unix_add(struct snapshot *snap, struct unix_diag_record *r)
+{
+	struct ipc_object *o = snapshot_add(snap, KIND_UNIX);
+
+	/* the socket goes with its last holder (a file it is bound to stays) */
+	o->persistence = PERSIST_PROCESS;
+	o->inode = r->inode;
+	o->sock_type = r->type;
+	o->sock_state = r->state;
+	o->shutdown = r->shutdown;
+	if (r->has_name && r->abstract) {
+		char name[UNIX_RECORD_NAME_MAX];
+
+		name[0] = '@';
+		memcpy(name + 1, r->name + 1, r->name_len - 1);
+		object_set_name(o, name, r->name_len);
+		o->abstract = true;
+	} else if (r->has_name) {
+		object_set_name(o, r->name, r->name_len);
+	}
+	if (r->has_peer)
+		o->peer = r->peer;
+	if (r->has_vfs) {
+		o->file_inode = r->vfs_inode;
+		o->file_dev = (uint64_t)r->vfs_dev;
+	}
+	if (r->has_rqlen) {
+		o->rqueue = r->rqueue;
+		o->wqueue = r->wqueue;
+		o->has_queues = true;
+	}
+	o->pending = r->icons;          /* the object owns them now */
+	o->npending = r->nicons;
+	r->icons = NULL;
+	r->nicons = 0;
+	if (r->has_uid)
+		o->uid = (uid_t)r->uid;
+}
+
+void unix_collect(struct snapshot *snap)
+{
+	struct unix_list l = { 0 };
+
+	if (unix_diag_collect(&l) == 0) {
+		if (l.bad)
+			snapshot_note(snap, "sock_diag", _("replies that could not be decoded: %zu"),
+				      l.bad);
+	} else {
+		int diag_err = errno;
+
+		if (proc_net_unix_collect(&l) < 0) {
+			int proc_err = errno;
+			char *why = xstrdup(strerror(diag_err));   /* strerror may reuse its buffer */
+
+			snapshot_note(snap, "sock_diag",
+				      _("cannot dump UNIX sockets: %s; cannot read %s: %s: UNIX domain "
+					"sockets cannot be seen"),
+				      why, PROC_NET_UNIX, strerror(proc_err));
+			free(why);
+			return;
+		}
+		snapshot_note(snap, "sock_diag",
+			      _("%s: using /proc/net/unix (no peers, queues or names with newlines)"),
+			      strerror(diag_err));
+		if (l.bad)
+			snapshot_note(snap, PROC_NET_UNIX, _("lines that could not be read: %zu"),
+				      l.bad);
+	}
+	for (size_t i = 0; i < l.n; i++)
+		unix_add(snap, &l.rec[i]);
+	unix_list_clear(&l);
+}
