@@ -3,7 +3,7 @@
 
 tap_count=0
 tap_failed=0
-: "${IPCTOP:=./ipctop}" "${MKOBJ:=./tests/ipc_mkobj}" "${TESTS_SRCDIR:=$(dirname "$0")}"
+: "${IPCTOP:=./ipctop}" "${MKOBJ:=./tests/ipc_mkobj}" "${PEAKRSS:=./tests/peakrss}" "${TESTS_SRCDIR:=$(dirname "$0")}"
 # Our objects' names start with this (a test run inside another sets its own)
 : "${IPCTOP_TEST_PREFIX:=ipctop-test-$$-}"
 
