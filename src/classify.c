@@ -27,8 +27,9 @@ static void mark(struct ipc_object *o, const char *reason, int64_t since)
 
 static void classify_sysv_shm(const struct snapshot *snap, struct ipc_object *o)
 {
-	/* attached segments are in use; a removed one goes by itself at the last detach */
-	if (o->count > 0 || (o->mode & SHM_DEST))
+	/* attached segments are in use; a removed one goes by itself at the last detach;
+	 * a creator pid of 0 is one outside our pid namespace, which we cannot see */
+	if (o->count > 0 || (o->mode & SHM_DEST) || o->cpid <= 0)
 		return;
 	if (alive(snap, o->cpid, o->time_c) || alive(snap, o->lpid, max64(o->time_a, o->time_b)))
 		return;
@@ -59,7 +60,8 @@ static void classify_sysv_sem(const struct snapshot *snap, struct ipc_object *o)
 		if (pid <= 0)
 			continue;
 		recorded = true;
-		if (alive(snap, pid, o->time_a ? o->time_a : o->time_c))
+		/* SETVAL and SETALL record a pid too, changing only ctime */
+		if (alive(snap, pid, max64(o->time_a, o->time_c)))
 			return;
 	}
 	if (recorded)

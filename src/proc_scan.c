@@ -45,6 +45,7 @@ struct scan {
 	/* the process being scanned */
 	pid_t pid;
 	bool self;              /* it is ipctop */
+	bool denied;            /* a descriptor of it could not be read (EACCES, EPERM) */
 	bool same_ipc_ns;       /* in ipctop's IPC namespace: its /SYSV maps are our segments */
 	int pidfd;              /* -1 not yet opened, -2 cannot be opened */
 };
@@ -167,9 +168,15 @@ static int dup_remote_fd(struct scan *sc, int fd)
 static void pipe_fill(struct scan *sc, size_t obj, int fd)
 {
 	int dup = dup_remote_fd(sc, fd);
+	struct stat st;
 
 	if (dup < 0)
 		return;
+	/* the fd may have been closed and its number reused since readlink */
+	if (fstat(dup, &st) < 0 || !S_ISFIFO(st.st_mode) || st.st_ino != sc->snap->objects[obj].inode) {
+		close(dup);
+		return;
+	}
 
 	int cap = fcntl(dup, F_GETPIPE_SZ);
 	int queued = 0;
@@ -206,12 +213,15 @@ static int link_inode(const char *link, size_t prefix_len, uint64_t *ino)
 
 /* The access of an fd without reading its fdinfo: /proc/PID/fd/N links carry the
  * description's read and write modes as their own permission bits. */
-static int link_access(int fddir, const char *name, unsigned int *access)
+static int link_access(struct scan *sc, int fddir, const char *name, unsigned int *access)
 {
 	struct stat st;
 
-	if (fstatat(fddir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(fddir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == EACCES || errno == EPERM)
+			sc->denied = true;
 		return -1;
+	}
 	*access = ((st.st_mode & S_IRUSR) ? HOLD_READ : 0) | ((st.st_mode & S_IWUSR) ? HOLD_WRITE : 0);
 	return 0;
 }
@@ -225,7 +235,7 @@ static void scan_pipe(struct scan *sc, int fddir, const char *name, int fd, cons
 
 	if (!(sc->kinds & KIND_BIT(KIND_PIPE)) || link_inode(link, 6, &ino) < 0)
 		return;
-	if (link_access(fddir, name, &access) < 0)
+	if (link_access(sc, fddir, name, &access) < 0)
 		return;
 	if (objindex_get(&sc->ix, IDX_PIPE, 0, ino, &obj) < 0) {
 		obj = object_new(sc, KIND_PIPE, ino);
@@ -342,6 +352,30 @@ static void scan_anon(struct scan *sc, const char *name, int fd, const char *typ
 	fdinfo_free(&fi);
 }
 
+/* What a process's fd refers to. statx with AT_STATX_DONT_SYNC: a file on a dead NFS
+ * server or a stopped FUSE daemon must not hang the scan in a revalidation. */
+static int stat_fd_target(struct scan *sc, int fddir, const char *name, struct stat *st)
+{
+	struct statx sx;
+
+	if (statx(fddir, name, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_MODE | STATX_INO | STATX_UID |
+		  STATX_GID | STATX_ATIME | STATX_MTIME | STATX_CTIME, &sx) < 0) {
+		if (errno == EACCES || errno == EPERM)
+			sc->denied = true;
+		return -1;
+	}
+	memset(st, 0, sizeof(*st));
+	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	st->st_ino = sx.stx_ino;
+	st->st_mode = sx.stx_mode;
+	st->st_uid = sx.stx_uid;
+	st->st_gid = sx.stx_gid;
+	st->st_atim.tv_sec = sx.stx_atime.tv_sec;
+	st->st_mtim.tv_sec = sx.stx_mtime.tv_sec;
+	st->st_ctim.tv_sec = sx.stx_ctime.tv_sec;
+	return 0;
+}
+
 /* The locks this process holds or waits for on this file get the fd and the path. */
 static void resolve_locks(struct scan *sc, const struct stat *st, int fddir, const char *name, int fd,
 			  const char *link, size_t link_len)
@@ -351,7 +385,7 @@ static void resolve_locks(struct scan *sc, const struct stat *st, int fddir, con
 
 	if (objindex_get(&sc->ix, IDX_LOCK, lock_key(sc->pid, st->st_dev), st->st_ino, &i) < 0)
 		return;
-	link_access(fddir, name, &access);
+	link_access(sc, fddir, name, &access);
 	for (; i != SIZE_MAX; i = sc->lock_next[i]) {
 		struct ipc_object *o = &sc->snap->objects[i];
 
@@ -370,13 +404,13 @@ static void scan_path(struct scan *sc, int fddir, const char *name, int fd, cons
 	unsigned int access;
 	bool is_new = false;
 
-	if (fstatat(fddir, name, &st, 0) < 0)
+	if (stat_fd_target(sc, fddir, name, &st) < 0)
 		return;
 	if (sc->have_locks)
 		resolve_locks(sc, &st, fddir, name, fd, link, link_len);
 	if (!S_ISFIFO(st.st_mode) && objindex_get(&sc->ix, IDX_FILE, st.st_dev, st.st_ino, &obj) < 0)
 		return;     /* a file, not IPC */
-	if (link_access(fddir, name, &access) < 0)
+	if (link_access(sc, fddir, name, &access) < 0)
 		return;
 	if (objindex_get(&sc->ix, IDX_FILE, st.st_dev, st.st_ino, &obj) < 0) {
 		if (!S_ISFIFO(st.st_mode) || !(sc->kinds & KIND_BIT(KIND_FIFO)))
@@ -457,8 +491,12 @@ static int scan_fds(struct scan *sc)
 			continue;
 		ssize_t n = readlinkat(fddir, de->d_name, link, sizeof(link) - 1);
 
-		if (n < 0)
-			continue;       /* closed meanwhile */
+		if (n < 0) {
+			/* ENOENT: closed meanwhile; a refusal means holders we cannot see */
+			if (errno == EACCES || errno == EPERM)
+				sc->denied = true;
+			continue;
+		}
 		link[n] = '\0';
 		if (strncmp(link, "pipe:[", 6) == 0)
 			scan_pipe(sc, fddir, de->d_name, (int)fd, link);
@@ -471,6 +509,14 @@ static int scan_fds(struct scan *sc)
 	}
 	closedir(d);
 	return 0;
+}
+
+/* The 8 hex digits of a /SYSV name against the segment's key. */
+static bool sysv_key_matches(const char *hex, int32_t key)
+{
+	uint64_t v;
+
+	return parse_u64(hex, 8, 16, &v) == 0 && (uint32_t)v == (uint32_t)key;
 }
 
 static int scan_maps(struct scan *sc)
@@ -492,10 +538,16 @@ static int scan_maps(struct scan *sc)
 		bool found = false;
 
 		pos += n + 1;
-		if (maps_parse_line(line, n, &m) < 0 || m.inode == 0)
+		if (maps_parse_line(line, n, &m) < 0)
 			continue;
-		if (m.path && m.path_len >= 5 && memcmp(m.path, "/SYSV", 5) == 0)
-			found = sc->same_ipc_ns && objindex_get(&sc->ix, IDX_SHMID, 0, m.inode, &obj) == 0;
+		/* a SysV segment: "/SYSV<key> (deleted)" on the internal shm mount (major 0),
+		 * its inode the shmid (0 is a valid one); a file named so elsewhere is not */
+		if (m.path && m.path_len == 13 && memcmp(m.path, "/SYSV", 5) == 0 && m.deleted &&
+		    m.major == 0)
+			found = sc->same_ipc_ns && objindex_get(&sc->ix, IDX_SHMID, 0, m.inode, &obj) == 0 &&
+				sysv_key_matches(m.path + 5, sc->snap->objects[obj].key);
+		else if (m.inode == 0)
+			continue;
 		else
 			found = objindex_get(&sc->ix, IDX_FILE, makedev(m.major, m.minor), m.inode,
 					     &obj) == 0 &&
@@ -560,15 +612,18 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 		sc.pid = p->pid;
 		sc.self = p->pid == self;
 		sc.pidfd = -1;
+		sc.denied = false;
 		read_namespaces(&sc, p);
 		/* FIXME: segments of other IPC namespaces are not collected (issue 7) */
 		sc.same_ipc_ns = !p->ns_ipc || !self_ns_ipc || p->ns_ipc == self_ns_ipc;
 		/* ENOENT, ESRCH: the process exited meanwhile; nothing to say */
-		if (want_fds && scan_fds(&sc) < 0 && (errno == EACCES || errno == EPERM)) {
+		if (want_fds && ((scan_fds(&sc) < 0 && (errno == EACCES || errno == EPERM ||
+							errno == EFBIG)) || sc.denied)) {
 			snap->fds_unreadable++;
 			denied = true;
 		}
-		if (want_maps && scan_maps(&sc) < 0 && (errno == EACCES || errno == EPERM)) {
+		if (want_maps && scan_maps(&sc) < 0 && (errno == EACCES || errno == EPERM ||
+							errno == EFBIG)) {
 			snap->maps_unreadable++;
 			denied = true;
 		}

@@ -70,7 +70,7 @@ static void json_holders(FILE *f, const struct snapshot *snap, const struct hold
 		if (h[i].fd >= 0)
 			fprintf(f, ", \"fd\": %d, \"address\": null", h[i].fd);
 		else
-			fprintf(f, ", \"fd\": null, \"address\": \"%" PRIx64 "-%" PRIx64 "\"",
+			fprintf(f, ", \"fd\": null, \"address\": \"%08" PRIx64 "-%08" PRIx64 "\"",
 				h[i].start, h[i].end);
 		fprintf(f, ", \"access\": \"%s\"}", access_name(h[i].access));
 	}

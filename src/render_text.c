@@ -147,10 +147,12 @@ static char *cell_text(const struct snapshot *snap, int col, const struct ipc_ob
 	}
 	case CELL_HOLDERS:
 		return holders_text(snap, v.holders, v.nholders, utf8, width);
-	case CELL_STALE:
-		snprintf(buf, sizeof(buf), "%s", o->stale ? _(o->stale_reason) : "-");
+	case CELL_STALE: {
 		/* a translation may be UTF-8: escape it like any other text */
-		return text_escape(buf, strlen(buf), utf8, width);
+		const char *reason = o->stale ? _(o->stale_reason) : "-";
+
+		return text_escape(reason, strlen(reason), utf8, width);
+	}
 	case CELL_SIGSET: {
 		struct strbuf b = { 0 };
 		char tmp[16];

@@ -19,8 +19,12 @@ char *read_fd(int fd, size_t max, size_t *len)
 
 	for (;;) {
 		if (n + 1 >= alloc) {
-			if (alloc >= max + 1)
-				break;
+			if (alloc >= max + 1) {
+				/* more than the caller can take: an error, not a silent cut */
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
 			alloc = alloc * 2 > max + 1 ? max + 1 : alloc * 2;
 			buf = xreallocarray(buf, alloc, 1);
 		}

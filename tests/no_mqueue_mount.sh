@@ -28,7 +28,8 @@ doc = json.load(open(sys.argv[1]))
 q = [o for o in doc["objects"] if o.get("name") == sys.argv[2]]
 print(("ok" if len(q) == 1 else "not ok") + " - root sees the queue through a private mount")
 print(("ok" if q and q[0]["messages"] == 2 and q[0]["max_messages"] == 3 else "not ok") + " - with its attributes")
-print(("ok" if not doc["notes"] else "not ok") + " - and no note: %r" % doc["notes"])
+mq_notes = [n for n in doc["notes"] if "mqueue" in n["source"]]
+print(("ok" if not mq_notes else "not ok") + " - and no note about the mqueue filesystem: %r" % mq_notes)
 PY
 after=$(grep -c mqueue /proc/self/mountinfo)
 check "the host's mounts are not touched ($before mqueue mounts before, $after after)" [ "$before" -eq "$after" ]
