@@ -7,6 +7,9 @@ command -v tmux >/dev/null || skip_all "tmux not installed"
 # a server per session: a new session on a server being killed can fail
 n=0
 sock="ipctop-test-$$-$n"
+# the servers' sockets go in the test's own directory, removed with it
+TMUX_TMPDIR=$TMPD
+export TMUX_TMPDIR
 tm() { tmux -L "$sock" -f /dev/null "$@"; }
 stop_tmux() { tm kill-server >/dev/null 2>&1; n=$((n + 1)); sock="ipctop-test-$$-$n"; }
 trap 'tm kill-server >/dev/null 2>&1; cleanup' EXIT
