@@ -5,6 +5,7 @@
 #include <wchar.h>
 
 #include "escape.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
@@ -48,42 +49,26 @@ bool codepoint_is_control(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
-struct sbuf {
-	char *p;
-	size_t len, alloc;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->alloc) {
-		b->alloc = (b->len + n + 1) * 2;
-		b->p = xreallocarray(b->p, b->alloc, 1);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 char *text_escape(const char *s, size_t len, bool utf8, size_t *width)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b = { 0 };
 	const unsigned char *u = (const unsigned char *)s;
 	size_t w = 0;
 
-	sb_add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
 		size_t n = utf8_decode(u + i, len - i, &cp);
 		char esc[8];
 
 		if (n == 1 && cp == '\\') {
-			sb_add(&b, "\\\\", 2);
+			strbuf_add(&b, "\\\\", 2);
 			w += 2;
 		} else if (n == 1 && cp == '\n') {
-			sb_add(&b, "\\n", 2);
+			strbuf_add(&b, "\\n", 2);
 			w += 2;
 		} else if (n == 1 && cp == '\t') {
-			sb_add(&b, "\\t", 2);
+			strbuf_add(&b, "\\t", 2);
 			w += 2;
 		} else if (n >= 1 && !codepoint_is_control(cp) && (n == 1 || utf8)) {
 			int cw = n == 1 ? 1 : wcwidth((wchar_t)cp);
@@ -92,11 +77,11 @@ char *text_escape(const char *s, size_t len, bool utf8, size_t *width)
 				/* unprintable in this locale: escape each byte */
 				for (size_t k = 0; k < n; k++) {
 					snprintf(esc, sizeof(esc), "\\x%02x", u[i + k]);
-					sb_add(&b, esc, 4);
+					strbuf_add(&b, esc, 4);
 					w += 4;
 				}
 			} else {
-				sb_add(&b, s + i, n);
+				strbuf_add(&b, s + i, n);
 				w += (size_t)cw;
 			}
 		} else {
@@ -104,7 +89,7 @@ char *text_escape(const char *s, size_t len, bool utf8, size_t *width)
 				n = 1;
 			for (size_t k = 0; k < n; k++) {
 				snprintf(esc, sizeof(esc), "\\x%02x", u[i + k]);
-				sb_add(&b, esc, 4);
+				strbuf_add(&b, esc, 4);
 				w += 4;
 			}
 		}
@@ -112,7 +97,7 @@ char *text_escape(const char *s, size_t len, bool utf8, size_t *width)
 	}
 	if (width)
 		*width = w;
-	return b.p;
+	return b.s;
 }
 
 bool json_write_string(FILE *f, const char *s, size_t len)

@@ -284,7 +284,8 @@ static void sleep_seconds(double s)
 
 static int run_batch(const struct options *o)
 {
-	struct collect_opts co = { .kinds = o->render.kinds };
+	struct collect_opts co = { .kinds = o->render.kinds, .pids = o->render.pids,
+				   .npids = o->render.npids };
 	long n = o->iterations ? o->iterations : 1;
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 
@@ -337,7 +338,8 @@ int main(int argc, char **argv)
 	} else if (o.batch || !isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
 		rc = run_batch(&o);
 	} else {
-		struct collect_opts co = { .kinds = o.render.kinds };
+		struct collect_opts co = { .kinds = o.render.kinds, .pids = o.render.pids,
+					   .npids = o.render.npids };
 
 		rc = tui_run(&co, &o.render, o.delay);
 	}

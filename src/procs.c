@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,7 +13,7 @@
 #include "util.h"
 #include "xalloc.h"
 
-enum { P_PID, P_PPID, P_EUID, P_STATE, P_CMD, P_CMDLINE, P_START };
+enum { P_PID, P_PPID, P_EUID, P_STATE, P_CMD, P_START };
 
 static enum pids_item proc_items[] = {
 	[P_PID] = PIDS_ID_PID,
@@ -20,7 +21,6 @@ static enum pids_item proc_items[] = {
 	[P_EUID] = PIDS_ID_EUID,
 	[P_STATE] = PIDS_STATE,
 	[P_CMD] = PIDS_CMD,
-	[P_CMDLINE] = PIDS_CMDLINE,
 	[P_START] = PIDS_TICS_BEGAN,
 };
 
@@ -33,15 +33,13 @@ static int64_t boot_time(void)
 
 	if (!buf)
 		return 0;
-	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		if (strncmp(line, "btime ", 6) == 0) {
-			char *end = strchr(line, '\n');
-			size_t n = end ? (size_t)(end - line - 6) : strlen(line + 6);
+	/* "btime" is never the first line */
+	const char *line = strstr(buf, "\nbtime ");
 
-			if (parse_i64(line + 6, n, &t) < 0)
-				t = 0;
-			break;
-		}
+	if (line) {
+		line += 7;
+		if (parse_i64(line, strcspn(line, "\n"), &t) < 0)
+			t = 0;
 	}
 	free(buf);
 	return t;
@@ -54,7 +52,29 @@ static int process_cmp(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-void procs_collect(struct snapshot *snap)
+/* The arguments joined by spaces, NULL when there are none (kernel threads, zombies). */
+static char *read_cmdline(pid_t pid)
+{
+	char path[32];
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	char *buf = read_file_at(-1, path, 1u << 20, &len);
+
+	if (!buf || len == 0) {
+		free(buf);
+		return NULL;
+	}
+	while (len > 0 && buf[len - 1] == '\0')
+		len--;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[len] = '\0';
+	return buf;
+}
+
+void procs_collect(struct snapshot *snap, const pid_t *pids, size_t npids)
 {
 	struct pids_info *info = NULL;
 	int n = (int)(sizeof(proc_items) / sizeof(proc_items[0]));
@@ -85,17 +105,22 @@ void procs_collect(struct snapshot *snap)
 		p->ppid = IPCTOP_PIDS_VAL(P_PPID, s_int, s, info);
 		p->euid = IPCTOP_PIDS_VAL(P_EUID, u_int, s, info);
 		p->state = IPCTOP_PIDS_VAL(P_STATE, s_ch, s, info);
-		const char *cmdline = IPCTOP_PIDS_VAL(P_CMDLINE, str, s, info);
-
 		p->comm = xstrdup(cmd ? cmd : "");
-		/* libproc2 gives "-" when there are no arguments (kernel threads, zombies) */
-		p->cmdline = cmdline && *cmdline && strcmp(cmdline, "-") != 0 ? xstrdup(cmdline) : NULL;
 		p->start_time = hz > 0 ? snap->boot_time +
 			(int64_t)(IPCTOP_PIDS_VAL(P_START, ull_int, s, info) / (unsigned long long)hz) : 0;
 		snap->nprocs++;
 	}
 	procps_pids_unref(&info);
 	qsort(snap->procs, snap->nprocs, sizeof(*snap->procs), process_cmp);
+
+	/* command lines only for the processes asked about: reading one takes the
+	 * process's mmap lock, which can stall behind a busy process */
+	for (size_t i = 0; i < npids; i++) {
+		struct process *p = (struct process *)snapshot_process(snap, pids[i]);
+
+		if (p && !p->cmdline)
+			p->cmdline = read_cmdline(p->pid);
+	}
 }
 
 const struct process *snapshot_process(const struct snapshot *snap, pid_t pid)

@@ -35,18 +35,25 @@ static void json_sems(FILE *f, const struct ipc_object *o)
 	fputc(']', f);
 }
 
-static void json_bytes(FILE *f, const char *key, const char *s, size_t len)
+/* The value of key: bytes as a JSON string, followed by "key_hex" with the exact
+ * bytes when they are not UTF-8. */
+static void json_bytes_value(FILE *f, const char *key, const char *s, size_t len)
 {
-	fputs(", ", f);
-	json_str(f, key);
-	fputs(": ", f);
 	if (!json_write_string(f, s, len)) {
-		/* not UTF-8: give the exact bytes too */
 		char *hex = hex_encode(s, len);
 
 		fprintf(f, ", \"%s_hex\": \"%s\"", key, hex);
 		free(hex);
 	}
+}
+
+/* ", key: value" */
+static void json_bytes(FILE *f, const char *key, const char *s, size_t len)
+{
+	fputs(", ", f);
+	json_str(f, key);
+	fputs(": ", f);
+	json_bytes_value(f, key, s, len);
 }
 
 static void json_holders(FILE *f, const struct snapshot *snap, const struct holder *h, size_t n)
@@ -107,13 +114,7 @@ static void json_object(FILE *f, const struct snapshot *snap, const struct ipc_o
 			json_str(f, v.s);
 			break;
 		case CELL_BYTES:
-			if (!json_write_string(f, v.s, v.len)) {
-				/* not UTF-8: give the exact bytes too */
-				char *hex = hex_encode(v.s, v.len);
-
-				fprintf(f, ", \"%s_hex\": \"%s\"", columns[*c].name, hex);
-				free(hex);
-			}
+			json_bytes_value(f, columns[*c].name, v.s, v.len);
 			break;
 		case CELL_SEMS:
 			json_sems(f, o);
@@ -223,12 +224,7 @@ void render_json(FILE *f, const struct snapshot *snap, const struct render_opts 
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"time\": \"%s\",\n  \"time_unix\": %lld,\n",
 		JSON_SCHEMA_VERSION, when, (long long)now);
 	fputs("  \"hostname\": ", f);
-	if (!json_write_string(f, snap->hostname, strlen(snap->hostname))) {
-		char *hex = hex_encode(snap->hostname, strlen(snap->hostname));
-
-		fprintf(f, ",\n  \"hostname_hex\": \"%s\"", hex);
-		free(hex);
-	}
+	json_bytes_value(f, "hostname", snap->hostname, strlen(snap->hostname));
 	fputs(",\n  \"limits\": {", f);
 	for (size_t i = 0; i < snap->nlimits; i++) {
 		const struct ipc_limit *l = &snap->limits[i];

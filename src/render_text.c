@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <sys/sysmacros.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,43 +11,13 @@
 #include "escape.h"
 #include "nls.h"
 #include "render.h"
+#include "strbuf.h"
 #include "util.h"
 #include "xalloc.h"
 
 #define MAX_TEXT_SEMS 16
 #define MAX_TEXT_HOLDERS 8
 #define MAX_TEXT_LIST 16
-
-/* A growing string for list cells. */
-struct strbuf {
-	char *s;
-	size_t len, alloc;
-};
-
-static void sb_add(struct strbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->alloc) {
-		b->alloc = (b->len + n + 1) * 2;
-		b->s = xreallocarray(b->s, b->alloc, 1);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct strbuf *b, const char *fmt, ...)
-{
-	char tmp[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-
-	va_end(ap);
-	if (n > 0)
-		sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
 
 /* "1234:cat:3w" per descriptor, "1234:cat:mmap(rw)" per mapping. The command is escaped. */
 static char *holders_text(const struct snapshot *snap, const struct holder *h, size_t n,
@@ -57,20 +26,20 @@ static char *holders_text(const struct snapshot *snap, const struct holder *h, s
 	struct strbuf b = { 0 };
 	size_t w = 0;
 
-	sb_add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	for (size_t i = 0; i < n && i < MAX_TEXT_HOLDERS; i++) {
 		const struct process *p = snapshot_process(snap, h[i].pid);
 		size_t cw = 0;
 		char *comm = text_escape(p ? p->comm : "?", strlen(p ? p->comm : "?"), utf8, &cw);
 		size_t before = b.len;
 
-		sb_printf(&b, "%s%d:", i ? "," : "", (int)h[i].pid);
-		sb_add(&b, comm, strlen(comm));
+		strbuf_printf(&b, "%s%d:", i ? "," : "", (int)h[i].pid);
+		strbuf_add(&b, comm, strlen(comm));
 		if (h[i].fd >= 0)
-			sb_printf(&b, ":%d%s", h[i].fd,
+			strbuf_printf(&b, ":%d%s", h[i].fd,
 				  h[i].access == (HOLD_READ | HOLD_WRITE) ? "u" : access_name(h[i].access));
 		else
-			sb_printf(&b, ":mmap(%s)", access_name(h[i].access));
+			strbuf_printf(&b, ":mmap(%s)", access_name(h[i].access));
 		/* every byte but the escaped command is ASCII */
 		w += b.len - before - strlen(comm) + cw;
 		free(comm);
@@ -78,11 +47,11 @@ static char *holders_text(const struct snapshot *snap, const struct holder *h, s
 	if (n > MAX_TEXT_HOLDERS) {
 		size_t before = b.len;
 
-		sb_printf(&b, ",+%zu", n - MAX_TEXT_HOLDERS);
+		strbuf_printf(&b, ",+%zu", n - MAX_TEXT_HOLDERS);
 		w += b.len - before;
 	}
 	if (n == 0) {
-		sb_add(&b, "-", 1);
+		strbuf_add(&b, "-", 1);
 		w = 1;
 	}
 	*width = w;
@@ -157,39 +126,39 @@ static char *cell_text(const struct snapshot *snap, int col, const struct ipc_ob
 		struct strbuf b = { 0 };
 		char tmp[16];
 
-		sb_add(&b, "", 0);
+		strbuf_add(&b, "", 0);
 		for (int sig = 1; sig <= 64; sig++)
 			if (v.u & (1ULL << (sig - 1)))
-				sb_printf(&b, "%s%s", b.len ? "," : "", signal_name(sig, tmp, sizeof(tmp)));
+				strbuf_printf(&b, "%s%s", b.len ? "," : "", signal_name(sig, tmp, sizeof(tmp)));
 		if (!b.len)
-			sb_add(&b, "-", 1);
+			strbuf_add(&b, "-", 1);
 		*width = b.len;
 		return b.s;
 	}
 	case CELL_INODES: {
 		struct strbuf b = { 0 };
 
-		sb_add(&b, "", 0);
+		strbuf_add(&b, "", 0);
 		for (size_t i = 0; i < o->npending && i < MAX_TEXT_LIST; i++)
-			sb_printf(&b, "%s%" PRIu64, i ? "," : "", o->pending[i]);
+			strbuf_printf(&b, "%s%" PRIu64, i ? "," : "", o->pending[i]);
 		if (o->npending > MAX_TEXT_LIST)
-			sb_printf(&b, ",+%zu", o->npending - MAX_TEXT_LIST);
+			strbuf_printf(&b, ",+%zu", o->npending - MAX_TEXT_LIST);
 		if (!b.len)
-			sb_add(&b, "-", 1);
+			strbuf_add(&b, "-", 1);
 		*width = b.len;
 		return b.s;
 	}
 	case CELL_WATCHES: {
 		struct strbuf b = { 0 };
 
-		sb_add(&b, "", 0);
+		strbuf_add(&b, "", 0);
 		for (size_t i = 0; i < o->nwatches && i < MAX_TEXT_LIST; i++)
-			sb_printf(&b, "%s%d:%" PRIu64 "@%u:%u", i ? "," : "", o->watches[i].wd,
+			strbuf_printf(&b, "%s%d:%" PRIu64 "@%u:%u", i ? "," : "", o->watches[i].wd,
 				  o->watches[i].inode, major(o->watches[i].dev), minor(o->watches[i].dev));
 		if (o->nwatches > MAX_TEXT_LIST)
-			sb_printf(&b, ",+%zu", o->nwatches - MAX_TEXT_LIST);
+			strbuf_printf(&b, ",+%zu", o->nwatches - MAX_TEXT_LIST);
 		if (!b.len)
-			sb_add(&b, "-", 1);
+			strbuf_add(&b, "-", 1);
 		*width = b.len;
 		return b.s;
 	}
@@ -340,19 +309,16 @@ static void render_process(FILE *f, const struct snapshot *snap, pid_t pid,
 		free(cmd);
 	}
 	fprintf(f, "  %s:", _("takes part in"));
-	size_t total = 0;
+	size_t n[KIND_COUNT] = { 0 }, total = 0;
 
+	for (size_t i = 0; i < snap->nobjects; i++)
+		if (object_involves(&snap->objects[i], pid))
+			n[snap->objects[i].kind]++;
 	for (int k = 0; k < KIND_COUNT; k++) {
-		size_t n = 0;
-
-		if (!(ro->kinds & (1u << k)))
+		if (!(ro->kinds & (1u << k)) || !n[k])
 			continue;
-		for (size_t i = 0; i < snap->nobjects; i++)
-			n += snap->objects[i].kind == (enum ipc_kind)k &&
-			     object_involves(&snap->objects[i], pid);
-		if (n)
-			fprintf(f, "%s %s %zu", total ? "," : "", _(kind_classes[k].short_title), n);
-		total += n;
+		fprintf(f, "%s %s %zu", total ? "," : "", _(kind_classes[k].short_title), n[k]);
+		total += n[k];
 	}
 	fprintf(f, "%s\n", total ? "" : _(" nothing"));
 }

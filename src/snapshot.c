@@ -153,7 +153,7 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 	/* processes after the objects, so a pid an object recorded is seen alive if it
 	 * is; then who holds what */
 	if (k & (HOLDER_KINDS | PID_KINDS))
-		procs_collect(snap);
+		procs_collect(snap, opts->pids, opts->npids);
 	if (k & HOLDER_KINDS)
 		proc_scan(snap, k);
 

@@ -195,7 +195,7 @@ struct process {
 	uid_t euid;
 	char state;
 	char *comm;             /* command name (may hold any byte but NUL) */
-	char *cmdline;          /* arguments joined by spaces, NULL if none */
+	char *cmdline;          /* arguments joined by spaces, NULL if none or not read */
 	uint64_t ns_ipc, ns_mnt;/* namespace inodes, 0 unknown */
 	int64_t start_time;     /* seconds since the epoch (whole), 0 unknown: pid reuse checks */
 	bool unreadable;        /* fds or maps could not be read (EACCES) */
@@ -244,6 +244,8 @@ void object_set_file(struct ipc_object *obj, const struct stat *st);
 /* Collection options shared by the collectors. */
 struct collect_opts {
 	unsigned int kinds;     /* bit mask of 1u << KIND_* */
+	const pid_t *pids;      /* --pid: processes whose command lines are read */
+	size_t npids;
 };
 
 void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts);
@@ -257,7 +259,8 @@ void posix_shm_collect(struct snapshot *snap, bool shm, bool sem);
 void unix_collect(struct snapshot *snap);
 void limits_collect(struct snapshot *snap);
 void locks_collect(struct snapshot *snap);
-void procs_collect(struct snapshot *snap);
+/* The process table; command lines only of pids[0..npids). */
+void procs_collect(struct snapshot *snap, const pid_t *pids, size_t npids);
 /* Holders of the collected objects, and the fd-only objects, from every process. */
 void proc_scan(struct snapshot *snap, unsigned int kinds);
 void snapshot_link(struct snapshot *snap);

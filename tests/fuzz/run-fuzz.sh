@@ -40,7 +40,7 @@ fi
 sources() {
 	case $1 in
 	sysvipc | mqueue) echo "parse.c xalloc.c" ;;
-	escape) echo "escape.c xalloc.c" ;;
+	escape) echo "escape.c strbuf.c xalloc.c" ;;
 	options) echo "options.c columns.c util.c xalloc.c" ;;
 	proc) echo "parse_proc.c parse.c xalloc.c" ;;
 	diag) echo "parse_diag.c parse.c xalloc.c" ;;
