@@ -37,6 +37,8 @@ struct options {
 	enum format format;
 	struct render_opts render;
 	bool list_columns;
+	bool readonly;              /* no removal in the full-screen program */
+	bool monochrome;
 };
 
 enum {
@@ -341,7 +343,10 @@ int main(int argc, char **argv)
 		struct collect_opts co = { .kinds = o.render.kinds, .pids = o.render.pids,
 					   .npids = o.render.npids };
 
-		rc = tui_run(&co, &o.render, o.delay);
+		struct tui_opts to = { .delay = o.delay, .readonly = o.readonly,
+				       .monochrome = o.monochrome || getenv("NO_COLOR") };
+
+		rc = tui_run(&co, &o.render, &to);
 	}
 	free_list(o.render.columns, o.render.ncolumns);
 	free(o.render.pids);

@@ -109,8 +109,10 @@ static void draw(const struct lines *l, size_t top, size_t left, bool paused, do
 	refresh();
 }
 
-int tui_run(const struct collect_opts *co, const struct render_opts *ro, double delay)
+int tui_run(const struct collect_opts *co, const struct render_opts *ro,
+	    const struct tui_opts *to)
 {
+	double delay = to->delay;
 	struct sigaction sa = { .sa_handler = tui_on_signal };
 	struct sigaction crash = { .sa_handler = tui_on_crash };
 	struct lines l = { 0 };
