@@ -342,9 +342,9 @@ int main(int argc, char **argv)
 	} else {
 		struct collect_opts co = { .kinds = o.render.kinds, .pids = o.render.pids,
 					   .npids = o.render.npids };
-
+		const char *no_color = getenv("NO_COLOR");   /* no-color.org: set and not empty */
 		struct tui_opts to = { .delay = o.delay, .readonly = o.readonly,
-				       .monochrome = o.monochrome || getenv("NO_COLOR") };
+				       .monochrome = o.monochrome || (no_color && *no_color) };
 
 		rc = tui_run(&co, &o.render, &to);
 	}
