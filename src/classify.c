@@ -69,36 +69,52 @@ static void classify_sysv_sem(const struct snapshot *snap, struct ipc_object *o)
 		     max64(o->time_a, o->time_c));
 }
 
-void snapshot_classify(struct snapshot *snap)
+bool snapshot_stale_judged(const struct snapshot *snap, enum ipc_kind kind)
 {
 	/* without every process's descriptors (and mappings), "nobody holds it" cannot be
 	 * told; nattch needs no scan */
 	bool fds = snap->fds_scanned && snap->nprocs > 0 && snap->fds_unreadable == 0;
 	bool maps = snap->maps_scanned && snap->nprocs > 0 && snap->maps_unreadable == 0;
 
+	switch (kind) {
+	case KIND_SYSV_SHM:
+	case KIND_SYSV_MSG:
+	case KIND_SYSV_SEM:
+		return snap->nprocs > 0;
+	case KIND_POSIX_MQ:
+		return fds;
+	case KIND_POSIX_SHM:
+	case KIND_POSIX_SEM:
+		return fds && (maps || !snap->maps_scanned);
+	default:
+		return false;
+	}
+}
+
+void snapshot_classify(struct snapshot *snap)
+{
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		struct ipc_object *o = &snap->objects[i];
 
+		if (!snapshot_stale_judged(snap, o->kind))
+			continue;
 		switch (o->kind) {
 		case KIND_SYSV_SHM:
-			if (snap->nprocs)
-				classify_sysv_shm(snap, o);
+			classify_sysv_shm(snap, o);
 			break;
 		case KIND_SYSV_MSG:
-			if (snap->nprocs)
-				classify_sysv_msg(snap, o);
+			classify_sysv_msg(snap, o);
 			break;
 		case KIND_SYSV_SEM:
-			if (snap->nprocs)
-				classify_sysv_sem(snap, o);
+			classify_sysv_sem(snap, o);
 			break;
 		case KIND_POSIX_MQ:
-			if (fds && o->nholders == 0 && !alive(snap, o->notify_pid, 0))
+			if (o->nholders == 0 && !alive(snap, o->notify_pid, 0))
 				mark(o, N_("no process has it open"), o->time_b);
 			break;
 		case KIND_POSIX_SHM:
 		case KIND_POSIX_SEM:
-			if (fds && (maps || !snap->maps_scanned) && o->nholders == 0)
+			if (o->nholders == 0)
 				mark(o, N_("no process has it open or mapped"), o->time_b);
 			break;
 		default:

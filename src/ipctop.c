@@ -11,12 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "columns.h"
+#include "escape.h"
 #include "nls.h"
 #include "options.h"
+#include "remove.h"
 #include "render.h"
 #include "snapshot.h"
 #include "tui.h"
@@ -39,13 +42,28 @@ struct options {
 	bool list_columns;
 	bool readonly;              /* no removal in the full-screen program */
 	bool monochrome;
+	/* removal */
+	struct remove_spec *specs;  /* --remove and the arguments after the options */
+	const char **spec_args;     /* each as given */
+	size_t nspecs;
+	bool remove, remove_stale, dry_run;
+	bool only_given;            /* --only: the kinds --remove-stale considers */
+	const char *view_option;    /* the first option that shapes output, e.g. "--json" */
 };
+
+/* Kinds whose objects may be judged stale. */
+#define STALE_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
+		     KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
 
 enum {
 	OPT_ONLY = 0x100,
 	OPT_FORMAT,
 	OPT_LIST_COLUMNS,
 	OPT_PID,
+	OPT_REMOVE,
+	OPT_REMOVE_STALE,
+	OPT_DRY_RUN,
+	OPT_READONLY,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +78,11 @@ static const struct option long_options[] = {
 	{ "reverse", no_argument, NULL, 'r' },
 	{ "pid", required_argument, NULL, 'p' },
 	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+	{ "remove", required_argument, NULL, OPT_REMOVE },
+	{ "remove-stale", no_argument, NULL, OPT_REMOVE_STALE },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "readonly", no_argument, NULL, OPT_READONLY },
+	{ "no-color", no_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -89,6 +112,15 @@ static void usage(void)
 	fputs(_(" -p, --pid PID            only what this process holds or uses, with a\n"
 		"                            summary of it (repeatable)\n"), stdout);
 	fputs(_("     --list-columns       list every kind's columns and exit\n"), stdout);
+	fputs(_("     --remove SPEC...     remove these objects (SPEC: see below), each only\n"
+		"                            if it is still the one just listed, and exit\n"), stdout);
+	fputs(_("     --remove-stale       remove every object that looks stale (with --only:\n"
+		"                            of those kinds), and exit\n"), stdout);
+	fputs(_("     --dry-run            with --remove or --remove-stale: say what would be\n"
+		"                            removed, and remove nothing\n"), stdout);
+	fputs(_("     --readonly           never remove anything: the full-screen program\n"
+		"                            offers no removal, --remove is refused\n"), stdout);
+	fputs(_(" -C, --no-color           no colors in the full-screen program\n"), stdout);
 	fputs(_(" -h, --help               show this help and exit\n"), stdout);
 	fputs(_(" -V, --version            show the version and exit\n"), stdout);
 	fputs(_("\nKinds:"), stdout);
@@ -104,8 +136,16 @@ static void usage(void)
 	}
 	fputs("\n       ", stdout);
 	fputs(_("or the groups sysv, posix, events (eventfd to pidfd) and all.\n"), stdout);
-	fputs(_("\nExit status: 0 success, 1 failure, 2 wrong options.\n"
-		"See ipctop(8) for the columns and the JSON schema.\n"), stdout);
+	fputs(_("\nSPEC for --remove, one object each:\n"
+		"  sysv_msg:ID, sysv_shm:ID, sysv_sem:ID\n"
+		"                                a SysV id, or key:KEY for its key (msg, shm\n"
+		"                                and sem work too, as in ipcrm)\n"
+		"  posix_mq:NAME, posix_shm:NAME, posix_sem:NAME\n"
+		"                                a name, with or without the leading '/'\n"
+		"  fifo:PATH, unix:PATH          an absolute path\n"), stdout);
+	fputs(_("\nExit status: 0 success, 1 failure (with --remove: something was not\n"
+		"removed), 2 wrong options.\n"
+		"See ipctop(8) for the columns, the JSON schema and removing objects.\n"), stdout);
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
@@ -160,6 +200,49 @@ static void check_column_names(const struct options *o)
 				    o->render.columns[i]);
 }
 
+/* Options that shape what is shown have no place beside --remove: remember the first. */
+static void note_view_option(struct options *o, const char *name)
+{
+	if (!o->view_option)
+		o->view_option = name;
+}
+
+static void add_remove_spec(struct options *o, const char *arg)
+{
+	struct remove_spec sp;
+	char err[512];
+
+	if (remove_spec_parse(arg, &sp, err, sizeof(err)) < 0) {
+		char *esc = text_escape(arg, strlen(arg), strcmp(nl_langinfo(CODESET), "UTF-8") == 0, NULL);
+
+		usage_error(_("invalid object for --remove: '%s': %s"), esc, err);
+	}
+	o->specs = xreallocarray(o->specs, o->nspecs + 1, sizeof(*o->specs));
+	o->spec_args = xreallocarray(o->spec_args, o->nspecs + 1, sizeof(*o->spec_args));
+	o->specs[o->nspecs] = sp;
+	o->spec_args[o->nspecs++] = arg;
+}
+
+static void check_removal_options(const struct options *o)
+{
+	const char *mode = o->remove ? "--remove" : "--remove-stale";
+
+	if (!o->remove && !o->remove_stale) {
+		if (o->dry_run)
+			usage_error(_("--dry-run needs --remove or --remove-stale"));
+		return;
+	}
+	if (o->remove && o->remove_stale)
+		usage_error(_("--remove and --remove-stale cannot be used together"));
+	if (o->view_option)
+		usage_error(_("%s cannot be used with %s: removal shows no snapshot"), o->view_option, mode);
+	if (o->remove && o->only_given)
+		usage_error(_("--only cannot be used with --remove: each object names its kind"));
+	if (o->remove_stale && !(o->render.kinds & STALE_KINDS))
+		usage_error(_("invalid value for --only: with --remove-stale it needs a kind that can be "
+			      "stale (sysv_msg, sysv_shm, sysv_sem, posix_mq, posix_shm, posix_sem)"));
+}
+
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	int c;
@@ -168,22 +251,26 @@ static void parse_args(int argc, char **argv, struct options *o)
 	o->delay = 2.0;
 	o->render.kinds = (1u << KIND_COUNT) - 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bn:d:Jo:s:rp:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bn:d:Jo:s:rp:ChV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
+			note_view_option(o, "--batch");
 			o->batch = true;
 			break;
 		case 'n':
+			note_view_option(o, "--iterations");
 			if (parse_count(optarg, MAX_ITERATIONS, &o->iterations) < 0)
 				usage_error(_("invalid value for --iterations: '%s' (expected a whole "
 					      "number from 1 to %ld)"), optarg, MAX_ITERATIONS);
 			break;
 		case 'd':
+			note_view_option(o, "--delay");
 			if (parse_seconds(optarg, MAX_DELAY, &o->delay) < 0)
 				usage_error(_("invalid value for --delay: '%s' (expected seconds, more "
 					      "than 0 and at most %.0f)"), optarg, MAX_DELAY);
 			break;
 		case OPT_FORMAT:
+			note_view_option(o, "--format");
 			o->batch = true;    /* a format is only for batch output */
 			if (strcmp(optarg, "text") == 0)
 				o->format = FORMAT_TEXT;
@@ -194,12 +281,14 @@ static void parse_args(int argc, char **argv, struct options *o)
 					    optarg);
 			break;
 		case 'J':
+			note_view_option(o, "--json");
 			o->batch = true;
 			o->format = FORMAT_JSON;
 			break;
 		case OPT_ONLY: {
 			char *bad;
 
+			o->only_given = true;
 			if (parse_kinds(optarg, &o->render.kinds, &bad) < 0) {
 				if (!*bad)
 					usage_error(_("invalid value for --only: '%s' has an empty kind name"),
@@ -211,6 +300,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'o': {
 			const char *list = optarg;
 
+			note_view_option(o, "--columns");
 			free_list(o->render.columns, o->render.ncolumns);
 			o->render.columns = NULL;
 			o->render.columns_add = *list == '+';
@@ -222,16 +312,19 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		}
 		case 's':
+			note_view_option(o, "--sort");
 			if (!*optarg)
 				usage_error(_("invalid value for --sort: empty column name"));
 			o->render.sort_name = optarg;
 			break;
 		case 'r':
+			note_view_option(o, "--reverse");
 			o->render.reverse = true;
 			break;
 		case 'p': {
 			long pid;
 
+			note_view_option(o, "--pid");
 			if (parse_count(optarg, MAX_PID, &pid) < 0)
 				usage_error(_("invalid value for --pid: '%s' (expected a process id from 1 "
 					      "to %ld)"), optarg, MAX_PID);
@@ -241,7 +334,24 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		}
 		case OPT_LIST_COLUMNS:
+			note_view_option(o, "--list-columns");
 			o->list_columns = true;
+			break;
+		case OPT_REMOVE:
+			o->remove = true;
+			add_remove_spec(o, optarg);
+			break;
+		case OPT_REMOVE_STALE:
+			o->remove_stale = true;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
+			break;
+		case OPT_READONLY:
+			o->readonly = true;
+			break;
+		case 'C':
+			o->monochrome = true;
 			break;
 		case 'h':
 			usage();
@@ -261,11 +371,15 @@ static void parse_args(int argc, char **argv, struct options *o)
 			usage_error(_("unknown option '-%c'"), optopt);
 		}
 	}
+	if (o->remove)
+		while (optind < argc)
+			add_remove_spec(o, argv[optind++]);
 	if (optind < argc)
 		usage_error(_("unexpected argument '%s'"), argv[optind]);
 	if (o->render.kinds == 0)
 		usage_error(_("invalid value for --only: no kind given"));
 	check_column_names(o);
+	check_removal_options(o);
 }
 
 static volatile sig_atomic_t stop_requested;
@@ -317,6 +431,266 @@ static int run_batch(const struct options *o)
 	return EXIT_SUCCESS;
 }
 
+/* ---- --remove and --remove-stale ---- */
+
+static bool output_utf8(void)
+{
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+/* Whether a note's source is where objects of these kinds come from. */
+static bool note_about(const char *source, unsigned int kinds)
+{
+	static const struct { unsigned int kinds; const char *source; } sources[] = {
+		{ KIND_BIT(KIND_SYSV_MSG), "/proc/sysvipc/msg" },
+		{ KIND_BIT(KIND_SYSV_SHM), "/proc/sysvipc/shm" },
+		{ KIND_BIT(KIND_SYSV_SEM), "/proc/sysvipc/sem" },
+		{ KIND_BIT(KIND_POSIX_MQ), "/dev/mqueue" },
+		{ KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM), "/dev/shm" },
+		{ KIND_BIT(KIND_FIFO), "/proc" },       /* FIFOs are found in processes */
+		{ KIND_BIT(KIND_UNIX), "sock_diag" },
+		{ KIND_BIT(KIND_UNIX), "/proc/net/unix" },
+	};
+
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if ((kinds & sources[i].kinds) && strcmp(source, sources[i].source) == 0)
+			return true;
+	return false;
+}
+
+/* The notes about the sources of these kinds, on stderr. */
+static void print_notes(const struct snapshot *snap, unsigned int kinds)
+{
+	for (size_t i = 0; i < snap->nnotes; i++)
+		if (note_about(snap->notes[i].source, kinds))
+			fprintf(stderr, "ipctop: %s: %s: %s\n", _("note"), snap->notes[i].source,
+				snap->notes[i].message);
+}
+
+static struct snapshot *removal_snapshot(unsigned int kinds)
+{
+	struct collect_opts co = { .kinds = kinds };
+	struct snapshot *snap = snapshot_new();
+
+	snapshot_collect(snap, &co);
+	return snap;
+}
+
+/* The one object a spec names, or NULL after saying why there is none. */
+static const struct ipc_object *find_spec(const struct snapshot *snap, const struct remove_spec *sp,
+					  const char *arg, bool utf8)
+{
+	const struct ipc_object *found = NULL;
+	size_t distinct = 0;
+	char *esc = text_escape(arg, strlen(arg), utf8, NULL);
+
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		const struct ipc_object *obj = &snap->objects[i];
+
+		if (!remove_spec_match(sp, obj))
+			continue;
+		if (!found) {
+			found = obj;
+			distinct = 1;
+		} else if (!removal_same_target(found, obj)) {
+			distinct++;
+		}
+	}
+	if (!found) {
+		fprintf(stderr, _("ipctop: --remove %s: no such object\n"), esc);
+	} else if (distinct > 1) {
+		fprintf(stderr, _("ipctop: --remove %s: names %zu different objects (the same path in "
+				  "different mount namespaces?)\n"), esc, distinct);
+		found = NULL;
+	} else {
+		const char *why;
+
+		if (!removal_supported(found, &why)) {
+			char *desc = removal_describe(found, utf8);
+
+			fprintf(stderr, _("ipctop: --remove %s: %s cannot be removed: %s\n"), esc, desc, _(why));
+			free(desc);
+			found = NULL;
+		}
+	}
+	free(esc);
+	return found;
+}
+
+static void format_since(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0)
+		snprintf(buf, len, "%s", _("unknown"));
+	else if (localtime_r(&tt, &tm))
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	else
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+static int run_remove(const struct options *o)
+{
+	bool utf8 = output_utf8();
+	unsigned int kinds = 0;
+
+	for (size_t i = 0; i < o->nspecs; i++)
+		kinds |= KIND_BIT(o->specs[i].kind);
+
+	struct snapshot *snap = removal_snapshot(kinds);
+	const struct ipc_object **targets = xcalloc(o->nspecs, sizeof(*targets));
+	unsigned int missing = 0;       /* kinds of the specs not found */
+	int rc = EXIT_SUCCESS;
+
+	/* every object is found before any is removed: a mistyped one stops them all */
+	for (size_t i = 0; i < o->nspecs; i++) {
+		targets[i] = find_spec(snap, &o->specs[i], o->spec_args[i], utf8);
+		if (!targets[i])
+			missing |= KIND_BIT(o->specs[i].kind);
+	}
+	if (missing) {
+		print_notes(snap, missing);
+		fprintf(stderr, "ipctop: %s\n", _("nothing removed"));
+		rc = EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < o->nspecs && !missing; i++) {
+		const struct ipc_object *t = targets[i];
+		bool dup = false;
+
+		for (size_t j = 0; j < i; j++)
+			dup |= removal_same_target(targets[j], t);
+		if (dup)
+			continue;       /* named twice */
+
+		char *desc = removal_describe(t, utf8);
+		char msg[1024];
+
+		if (o->dry_run) {
+			printf(_("would remove %s: %s\n"), desc, removal_meaning(t, msg, sizeof(msg)));
+		} else if (remove_object(t, msg, sizeof(msg)) == 0) {
+			if (t->kind == KIND_SYSV_SHM && t->count > 0)
+				printf(_("removed %s: still attached, it goes at the last detach\n"), desc);
+			else
+				printf(_("removed %s\n"), desc);
+		} else {
+			fprintf(stderr, "ipctop: %s\n", msg);
+			rc = EXIT_FAILURE;
+		}
+		free(desc);
+		fflush(stdout);
+	}
+	free(targets);
+	snapshot_free(snap);
+	return rc;
+}
+
+/* The inodes of the initial namespaces are fixed (include/linux/proc_ns.h). */
+#define PROC_IPC_INIT_INO 0xEFFFFFFFU
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+
+/* Whether /proc/self/ns/NAME is the initial namespace (true when it cannot be told). */
+static bool initial_namespace(const char *name, ino_t ino)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	return stat(path, &st) < 0 || st.st_ino == ino;
+}
+
+static bool posix_stale(const struct snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		enum ipc_kind k = snap->objects[i].kind;
+
+		if (snap->objects[i].stale && (k == KIND_POSIX_MQ || k == KIND_POSIX_SHM || k == KIND_POSIX_SEM))
+			return true;
+	}
+	return false;
+}
+
+static int run_remove_stale(const struct options *o)
+{
+	bool utf8 = output_utf8();
+	unsigned int kinds = o->render.kinds & STALE_KINDS;
+	struct snapshot *snap = removal_snapshot(kinds);
+	int rc = EXIT_SUCCESS;
+	bool unjudged = false;
+
+	for (int k = 0; k < KIND_COUNT; k++) {
+		if (!(kinds & KIND_BIT(k)) || snapshot_stale_judged(snap, (enum ipc_kind)k))
+			continue;
+		if (!unjudged)
+			print_notes(snap, kinds | KIND_BIT(KIND_FIFO));     /* and /proc's */
+		unjudged = true;
+		fprintf(stderr, _("ipctop: %s: not judged stale (see the notes), so none is removed\n"),
+			_(kind_classes[k].title));
+	}
+	if (!unjudged && snap->kinds_collected & KIND_BIT(KIND_POSIX_MQ) && !snap->mq_listed)
+		print_notes(snap, KIND_BIT(KIND_POSIX_MQ));
+	/*
+	 * In a PID namespace of its own, the processes outside it are not seen. SysV objects
+	 * record pids, which the kernel shows as 0 when outside, and those are not judged;
+	 * but a POSIX object that only unseen processes use has no holders and looks stale.
+	 * Sharing the host's IPC namespace says the host's processes use these objects too:
+	 * then POSIX objects are not removed. Otherwise (a container) they may be: warn.
+	 */
+	bool posix_skipped = false;
+
+	if (posix_stale(snap) && !initial_namespace("pid", PROC_PID_INIT_INO)) {
+		if (initial_namespace("ipc", PROC_IPC_INIT_INO)) {
+			posix_skipped = true;
+			fprintf(stderr, "ipctop: %s\n",
+				_("POSIX objects are not removed: this PID namespace does not see the "
+				  "processes outside it, which share its IPC namespace and may use them "
+				  "(remove them by name with --remove)"));
+		} else {
+			fprintf(stderr, "ipctop: %s\n",
+				_("warning: this is not the initial PID namespace: processes outside it "
+				  "are not seen, so a POSIX object that only they use looks stale too"));
+		}
+	}
+	for (int k = 0; k < KIND_COUNT; k++) {
+		size_t n;
+		const struct ipc_object **rows;
+
+		if (!(kinds & KIND_BIT(k)) ||
+		    (posix_skipped && (k == KIND_POSIX_MQ || k == KIND_POSIX_SHM || k == KIND_POSIX_SEM)))
+			continue;
+		rows = kind_rows(snap, (enum ipc_kind)k, -1, false, NULL, 0, &n);
+		for (size_t i = 0; i < n; i++) {
+			const struct ipc_object *t = rows[i];
+			const char *why;
+			char since[64], msg[1024];
+
+			if (!t->stale)
+				continue;
+			char *desc = removal_describe(t, utf8);
+
+			format_since(t->stale_since, since, sizeof(since));
+			if (!removal_supported(t, &why)) {
+				fprintf(stderr, _("ipctop: %s looks stale but cannot be removed: %s\n"), desc,
+					_(why));
+				rc = EXIT_FAILURE;
+			} else if (o->dry_run) {
+				printf(_("would remove %s: stale: %s, since %s\n"), desc, _(t->stale_reason),
+				       since);
+			} else if (remove_object_flags(t, REMOVE_IF_UNUSED, msg, sizeof(msg)) == 0) {
+				printf(_("removed %s: stale: %s, since %s\n"), desc, _(t->stale_reason), since);
+			} else {
+				fprintf(stderr, "ipctop: %s\n", msg);
+				rc = EXIT_FAILURE;
+			}
+			free(desc);
+			fflush(stdout);
+		}
+		free(rows);
+	}
+	snapshot_free(snap);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -337,6 +711,13 @@ int main(int argc, char **argv)
 	if (o.list_columns) {
 		list_columns();
 		rc = EXIT_SUCCESS;
+	} else if ((o.remove || o.remove_stale) && o.readonly) {
+		fprintf(stderr, "ipctop: %s\n", _("--readonly forbids removing objects; nothing removed"));
+		rc = EXIT_FAILURE;
+	} else if (o.remove) {
+		rc = run_remove(&o);
+	} else if (o.remove_stale) {
+		rc = run_remove_stale(&o);
 	} else if (o.batch || !isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
 		rc = run_batch(&o);
 	} else {
@@ -350,6 +731,10 @@ int main(int argc, char **argv)
 	}
 	free_list(o.render.columns, o.render.ncolumns);
 	free(o.render.pids);
+	for (size_t i = 0; i < o.nspecs; i++)
+		remove_spec_free(&o.specs[i]);
+	free(o.specs);
+	free(o.spec_args);
 	names_cache_free();
 	return rc;
 }

@@ -26,7 +26,7 @@
  * namespace as a detached mount (fsopen/fsmount): it belongs to no directory and
  * no mount namespace anyone else sees, and goes away with its last descriptor.
  */
-static int mq_private_mount(int *err)
+static int mq_private_mount(bool writable, int *err)
 {
 #if defined(HAVE_FSOPEN) && defined(HAVE_FSMOUNT)
 	int fs = fsopen("mqueue", FSOPEN_CLOEXEC);
@@ -40,16 +40,32 @@ static int mq_private_mount(int *err)
 		close(fs);
 		return -1;
 	}
-	int mnt = fsmount(fs, FSMOUNT_CLOEXEC,
-			  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	int mnt = fsmount(fs, FSMOUNT_CLOEXEC, (writable ? 0 : MOUNT_ATTR_RDONLY) |
+			  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 
 	*err = errno;
 	close(fs);
 	return mnt;
 #else
+	(void)writable;
 	*err = ENOSYS;
 	return -1;
 #endif
+}
+
+/* The same choice as mq_open_root(), for removal (src/remove.c): the filesystem a
+ * snapshot listed, so that a queue is checked and unlinked where it was seen. */
+int posix_mq_root(bool writable, int *err)
+{
+	struct statfs sfs;
+
+	if (statfs("/dev/mqueue", &sfs) == 0 && sfs.f_type == MQUEUE_MAGIC) {
+		int fd = open("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		*err = errno;
+		return fd;
+	}
+	return mq_private_mount(writable, err);
 }
 
 /* A directory descriptor on the mqueue filesystem, or -1 with a note explaining why not. */
@@ -61,7 +77,7 @@ static int mq_open_root(struct snapshot *snap)
 	if (statfs("/dev/mqueue", &sfs) == 0 && sfs.f_type == MQUEUE_MAGIC)
 		return open("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	int mnt = mq_private_mount(&err);
+	int mnt = mq_private_mount(false, &err);
 
 	if (mnt >= 0)
 		return mnt;

@@ -52,8 +52,7 @@ static int process_cmp(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The arguments joined by spaces, NULL when there are none (kernel threads, zombies). */
-static char *read_cmdline(pid_t pid)
+char *proc_cmdline(pid_t pid)
 {
 	char path[32];
 	size_t len;
@@ -119,7 +118,7 @@ void procs_collect(struct snapshot *snap, const pid_t *pids, size_t npids)
 		struct process *p = (struct process *)snapshot_process(snap, pids[i]);
 
 		if (p && !p->cmdline)
-			p->cmdline = read_cmdline(p->pid);
+			p->cmdline = proc_cmdline(p->pid);
 	}
 }
 

@@ -255,8 +255,14 @@ void sysv_msg_collect(struct snapshot *snap);
 void sysv_shm_collect(struct snapshot *snap);
 void sysv_sem_collect(struct snapshot *snap);
 void posix_mq_collect(struct snapshot *snap);
+/* A directory descriptor on the mqueue filesystem the collector lists (/dev/mqueue, or
+ * a detached private mount, read-write when writable), or -1 with *err set. */
+int posix_mq_root(bool writable, int *err);
 void posix_shm_collect(struct snapshot *snap, bool shm, bool sem);
 void unix_collect(struct snapshot *snap);
+/* The file the UNIX socket with this inode is bound to (0, 0 when none), asked of
+ * sock_diag for that one socket. 0, ENOENT when there is no such socket, or an errno. */
+int unix_socket_file(uint64_t inode, uint64_t *dev, uint64_t *file_inode);
 void limits_collect(struct snapshot *snap);
 void locks_collect(struct snapshot *snap);
 /* The process table; command lines only of pids[0..npids). */
@@ -266,6 +272,13 @@ void proc_scan(struct snapshot *snap, unsigned int kinds);
 void snapshot_link(struct snapshot *snap);
 /* Derived facts: stale objects and why. */
 void snapshot_classify(struct snapshot *snap);
+/* Whether the snapshot could judge objects of this kind stale (what the stale rules need
+ * was fully read); false for the kinds never judged. */
+bool snapshot_stale_judged(const struct snapshot *snap, enum ipc_kind kind);
+
+/* A process's arguments joined by spaces (raw bytes, malloc'd), NULL when there
+ * are none (kernel threads, zombies) or it is gone. */
+char *proc_cmdline(pid_t pid);
 
 /* The live process with this pid, or NULL. */
 const struct process *snapshot_process(const struct snapshot *snap, pid_t pid);

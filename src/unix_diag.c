@@ -6,6 +6,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -133,6 +134,92 @@ out:
 	mnl_socket_close(nl);
 	errno = err;
 	return rc;
+}
+
+struct unix_exact {
+	uint64_t inode;
+	bool found, has_vfs;
+	uint64_t vfs_dev, vfs_inode;
+};
+
+static int unix_exact_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct unix_exact *x = data;
+	struct unix_diag_record r;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    unix_diag_parse(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), &r) < 0)
+		return MNL_CB_OK;
+	if (r.inode == x->inode) {
+		x->found = true;
+		x->has_vfs = r.has_vfs;
+		x->vfs_dev = (uint64_t)r.vfs_dev;
+		x->vfs_inode = r.vfs_inode;
+	}
+	unix_diag_record_free(&r);
+	return MNL_CB_OK;
+}
+
+int unix_socket_file(uint64_t inode, uint64_t *dev, uint64_t *file_inode)
+{
+	if (inode == 0 || inode > UINT32_MAX)
+		return ENOENT;          /* sockfs inode numbers are 32-bit */
+
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+
+	if (!nl)
+		return errno;
+
+	char *buf = xmalloc(UNIX_DIAG_BUFSIZE);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	unsigned int seq = (unsigned int)time(NULL);
+	struct unix_exact x = { .inode = inode };
+	int err = 0;
+
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST;       /* one socket, by inode */
+	nlh->nlmsg_seq = seq;
+
+	struct unix_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+
+	req->sdiag_family = AF_UNIX;
+	req->udiag_ino = (uint32_t)inode;
+	req->udiag_show = UDIAG_SHOW_VFS;
+	req->udiag_cookie[0] = req->udiag_cookie[1] = ~0u;     /* INET_DIAG_NOCOOKIE */
+
+	ssize_t n;
+
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = errno;
+		goto out;
+	}
+	do
+		n = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		err = errno;
+		goto out;
+	}
+	do
+		n = mnl_socket_recvfrom(nl, buf, UNIX_DIAG_BUFSIZE);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		err = errno;
+		goto out;
+	}
+	/* libmnl turns the kernel's NLMSG_ERROR (ENOENT: no such socket) into errno */
+	if (mnl_cb_run(buf, (size_t)n, seq, mnl_socket_get_portid(nl), unix_exact_cb, &x) < 0)
+		err = errno;
+	else if (!x.found)
+		err = ENOENT;
+out:
+	free(buf);
+	mnl_socket_close(nl);
+	if (err)
+		return err;
+	*dev = x.has_vfs ? x.vfs_dev : 0;
+	*file_inode = x.has_vfs ? x.vfs_inode : 0;
+	return 0;
 }
 
 /* A dump, once more if the kernel says the first was interrupted. */

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,4 +48,18 @@ char *xstrdup(const char *s)
 	if (!p)
 		xalloc_die();
 	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	int r = vasprintf(&s, fmt, ap);
+
+	va_end(ap);
+	if (r < 0)
+		xalloc_die();
+	return s;
 }

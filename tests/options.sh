@@ -42,7 +42,7 @@ bad "unexpected argument 'extra'" -b extra
 "$IPCTOP" --help >"$TMPD/help"
 check "--help exits 0" [ $? -eq 0 ]
 for opt in --batch --iterations --delay --format --json --only --columns --sort --reverse \
-	--list-columns --help --version; do
+	--list-columns --remove --remove-stale --dry-run --readonly --no-color --help --version; do
 	check "--help mentions $opt" grep -q -- "$opt" "$TMPD/help"
 done
 check "--version prints the version" sh -c "'$IPCTOP' --version | grep -Eq '^ipctop [0-9]+\.[0-9]+'"
@@ -60,7 +60,8 @@ ok "every listed column but semaphores works with --sort and --columns"
 
 # the man page documents every option and every column
 man="$TESTS_SRCDIR/../man/ipctop.8"
-for opt in batch iterations delay format json only columns sort reverse list-columns help version; do
+for opt in batch iterations delay format json only columns sort reverse list-columns \
+	remove remove-stale dry-run readonly no-color help version; do
 	# roff writes every hyphen of an option as \-
 	check "man page documents --$opt" grep -qF -- "\\-\\-$(echo "$opt" | sed 's/-/\\-/g')" "$man"
 done

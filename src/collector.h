@@ -1,0 +1,25 @@
+/* Snapshots collected in a worker thread, so the full-screen program answers keys
+ * while a collection runs. The worker never touches curses; it only fills snapshots. */
+#ifndef IPCTOP_COLLECTOR_H
+#define IPCTOP_COLLECTOR_H
+
+#include <stdbool.h>
+
+#include "snapshot.h"
+
+struct collector;
+
+/* Start the worker; it waits for collector_request(). opts must outlive it. */
+struct collector *collector_start(const struct collect_opts *opts);
+/* Readable when a snapshot is ready (for poll). */
+int collector_fd(const struct collector *c);
+/* The newest finished snapshot (the caller frees it), or NULL. */
+struct snapshot *collector_take(struct collector *c);
+/* Collect now; asked during a collection, another follows it. */
+void collector_request(struct collector *c);
+/* Whether a collection is running or asked for. */
+bool collector_busy(struct collector *c);
+/* Wait for a running collection to end, stop the worker, free everything. */
+void collector_stop(struct collector *c);
+
+#endif

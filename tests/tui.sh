@@ -1,0 +1,294 @@
+#!/bin/sh
+# The full-screen program, driven inside a detached tmux against real objects: panes,
+# sorting, search, filter, drill-down with live figures, removal through the dialog (and
+# its refusal when the object changed), hostile names, inotify, resizing, tiny
+# terminals, and the terminal restored on every way out.
+#
+# It runs in a PID namespace of its own when it can: there every process is readable, so
+# ipctop judges staleness (on this kind of machine pid 1 refuses even root).
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+require_root
+command -v tmux >/dev/null || skip_all "tmux not installed"
+
+if [ -z "$IPCTOP_TUI_INNER" ] && unshare --pid --fork --mount-proc true 2>/dev/null; then
+	IPCTOP_TUI_INNER=1 IPCTOP_TEST_PREFIX=$IPCTOP_TEST_PREFIX \
+		unshare --pid --fork --mount-proc sh "$0" >"$TMPD/ns.tap" 2>&1
+	# the inner run's TAP lines, renumbered here
+	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /\1ok - /p; s/^#/#/p' "$TMPD/ns.tap" >"$TMPD/ns.relay"
+	tap_relay <"$TMPD/ns.relay"
+	left=$(python3 "$TESTS_SRCDIR/check_json.py" leftovers "$IPCTOP_TEST_PREFIX" /dev/null)
+	check "nothing of ours is left on the machine${left:+: $left}" [ -z "$left" ]
+	done_testing
+	exit
+fi
+in_ns=${IPCTOP_TUI_INNER:+1}
+
+# a tmux server per session, its socket in our own directory
+n=0
+sock="ipctop-tui-$$-$n"
+TMUX_TMPDIR=$TMPD
+export TMUX_TMPDIR
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+stop_tmux() { tm kill-server >/dev/null 2>&1; n=$((n + 1)); sock="ipctop-tui-$$-$n"; }
+trap 'tm kill-server >/dev/null 2>&1; rm -f /dev/shm/"$IPCTOP_TEST_PREFIX"*; cleanup' EXIT
+
+screen() { tm capture-pane -p -t t; }
+# wait_screen PATTERN: until the screen shows PATTERN (10 s at most)
+wait_screen() {
+	i=0
+	while [ $i -lt 200 ]; do
+		screen >"$TMPD/screen" 2>/dev/null && grep -q -- "$1" "$TMPD/screen" && return 0
+		i=$((i + 1)); sleep 0.05
+	done
+	echo "# the screen, waiting for $1:"
+	sed 's/^/#| /' "$TMPD/screen"
+	return 1
+}
+# wait_gone PATTERN: until the screen no longer shows PATTERN
+wait_gone() {
+	i=0
+	while [ $i -lt 200 ]; do
+		screen >"$TMPD/screen" 2>/dev/null && ! grep -q -- "$1" "$TMPD/screen" && return 0
+		i=$((i + 1)); sleep 0.05
+	done
+	return 1
+}
+keys() { tm send-keys -t t "$@"; sleep 0.2; }
+# type TEXT literally
+type_text() { tm send-keys -t t -l "$1"; sleep 0.2; }
+# the column header line of the list (the line after the tab bar)
+header_line() { screen | grep -m1 -E '^ +(KIND|NAME|KEY|ID|INODE|PID)'; }
+start_tui() { # start_tui WIDTH HEIGHT ARGS...
+	w=$1; h=$2; shift 2
+	tm new-session -d -s t -x "$w" -y "$h" "$IPCTOP $*; echo ipctop-exited-\$?; sleep 60"
+}
+alt_off() { [ "$(tm display -p -t t '#{alternate_on}')" = 0 ]; }
+
+P=$IPCTOP_TEST_PREFIX
+start_objects a posix_mq_open:600:q1:2 posix_shm:600:shm1:4096 posix_shm:600:shm2:8192 \
+	"posix_shm:600:x:$(printf 'evil\033[31mred\nline' | od -An -tx1 | tr -d ' \n'):4096" \
+	stale_shm:600:4096 || { not_ok "the object helper starts"; done_testing; exit 1; }
+stale_id=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o["kind"] == "sysv_shm": print(o["expect"]["id"])' "$TMPD/a.objs")
+
+start_tui 120 40 -d 0.5
+check "the header is drawn" wait_screen "ipctop .* every 0.5s"
+check "the tab bar names every pane" wait_screen "1 Pipes 2 UNIX 3 POSIX mq .* P Procs"
+check "limits are drawn as meters" grep -q "msg\[.*%\]" "$TMPD/screen"
+check "the status line lists the function keys" grep -q "F1Help.*F10Quit" "$TMPD/screen"
+
+# panes
+keys 5
+check "5 shows POSIX shared memory, with our objects" wait_screen "${P}shm1"
+check "and the other one" grep -q "${P}shm2" "$TMPD/screen"
+keys Tab
+check "Tab moves on to SysV shared memory" wait_screen "KEY .*NATTCH"
+keys BTab
+check "Shift-Tab comes back" wait_screen "${P}shm1"
+
+# sorting
+marker_moved() { after=$(header_line); [ "$before" != "$after" ] && echo "$after" | grep -q '[A-Z]\^'; }
+marker_down() { header_line | grep -q '[A-Z]v'; }
+before=$(header_line)
+keys '>'
+check "> sorts by the next column (the header's marker moved)" marker_moved
+keys I
+check "I inverts the order (the marker points down)" marker_down
+keys '<' I
+
+# filter: only matching rows
+keys '\'
+type_text "${P}shm2"
+check "the filter prompt shows what is typed" wait_screen "Filter: ${P}shm2"
+check "filtering hides the rows that do not match" wait_gone "${P}shm1"
+check "and keeps the one that does" grep -q "${P}shm2 " "$TMPD/screen"
+keys Enter
+check "the filter stays in force, named on the status line" wait_screen "filter: ${P}shm2"
+keys Escape
+check "Esc clears the filter" wait_screen "${P}shm1"
+
+# search moves the selection; Enter opens what it found
+keys /
+type_text "${P}shm2"
+keys Enter Enter
+check "search finds the object and Enter opens it" wait_screen "POSIX shared memory  /${P}shm2"
+check "the page lists every field" grep -q "size_bytes .*8192" "$TMPD/screen"
+check "and its holders (none: the helper closed it)" grep -q "Holders (0)" "$TMPD/screen"
+keys Escape
+check "Esc goes back to the list" wait_screen "${P}shm1"
+
+# a hostile name never reaches the terminal raw
+check "a name with an escape sequence is shown escaped" grep -q "${P}evil\\\\x1b\[31mred" "$TMPD/screen"
+keys '\'
+type_text "evil"
+keys Enter d
+check "the removal dialog shows the name escaped too" wait_screen "Remove 1 object?"
+check "  (escaped in the dialog)" grep -q 'evil\\x1b\[31mred\\nline' "$TMPD/screen"
+keys n
+check "n cancels: the object is still there" \
+	sh -c "ls /dev/shm | grep -q '^${P}evil'"
+keys Escape
+
+# drill into a queue; its holders and message count change when someone sends
+keys 3
+wait_screen "${P}q1"
+keys '\'
+type_text "${P}q1"
+keys Enter Enter
+check "the queue's page opens" wait_screen "POSIX message queues  /${P}q1"
+check "with its two holders" grep -q "Holders (2)" "$TMPD/screen"
+check "and no message" grep -q "messages  *0$" "$TMPD/screen"
+mkfifo "$TMPD/sender.in"
+python3 -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mq_open.restype = ctypes.c_int
+q = libc.mq_open(("/" + sys.argv[1]).encode(), os.O_WRONLY)
+if q < 0: sys.exit("mq_open: " + os.strerror(ctypes.get_errno()))
+if libc.mq_send(q, b"hello", 5, 0) < 0: sys.exit("mq_send: " + os.strerror(ctypes.get_errno()))
+print("sent", flush=True)
+sys.stdin.read()     # hold the queue open until told to go
+' "${P}q1" <"$TMPD/sender.in" >"$TMPD/sender.out" 2>&1 &
+sender=$!
+exec 8>"$TMPD/sender.in"
+check "the page shows the new message without a key pressed" wait_screen "messages  *1$"
+check "and the sender as a third holder" wait_screen "Holders (3)"
+check "with its pid" grep -q " $sender .*fd [0-9]" "$TMPD/screen"
+exec 8>&-
+wait "$sender"
+check "when the sender exits, two holders again" wait_screen "Holders (2)"
+# from a holder, Enter opens its process; Esc comes back
+keys End Enter
+check "Enter on a holder opens that process" wait_screen "^Process [0-9]* (ipc_mkobj"
+check "which lists what it holds" grep -q "Holds (" "$TMPD/screen"
+keys Escape
+check "Esc returns to the queue" wait_screen "POSIX message queues  /${P}q1"
+keys Escape Escape
+check "Esc in the list clears the filter" wait_gone "filter: ${P}q1"
+
+# the processes pane
+keys P
+check "P shows the processes pane" wait_screen "PID.*USER.*OBJS"
+check "with the helper in it" grep -q "ipc_mkobj" "$TMPD/screen"
+
+# removal through the dialog: a stale SysV segment
+if [ -n "$in_ns" ]; then
+	keys 6 s
+	check "s shows only stale objects: the helper's stale segment" wait_screen "^!0x[0-9a-f]* *$stale_id "
+	keys '\'
+	type_text "$stale_id"
+	keys Enter d
+	check "d asks, naming the segment" wait_screen "SysV shared memory segment id $stale_id"
+	check "and saying what removal means" grep -qi "segment\|removed" "$TMPD/screen"
+	keys y
+	check "y removes it: the status line says so" wait_screen "Removed 1 object"
+	check "the segment is gone from the kernel" \
+		sh -c "! awk 'NR > 1 { print \$2 }' /proc/sysvipc/shm | grep -qx '$stale_id'"
+	keys Escape s
+else
+	ok "removal of a stale segment through the dialog # SKIP no PID namespace: staleness is not judged here"
+fi
+
+# an object that changed since the snapshot is refused, and left alone
+: >"/dev/shm/${P}chg"
+keys 5
+wait_screen "${P}chg"
+keys '\'
+type_text "${P}chg"
+keys Enter p
+rm -f "/dev/shm/${P}chg"
+echo new >"/dev/shm/${P}chg"
+keys d
+wait_screen "Remove 1 object?"
+keys y
+check "removing an object whose identity changed is refused" wait_screen "1 failed"
+check "saying why" grep -qi "changed\|inode" "$TMPD/screen"
+keys Enter
+check "the new object is left alone" test -s "/dev/shm/${P}chg"
+rm -f "/dev/shm/${P}chg"
+keys p Escape
+
+# help
+keys '?'
+check "? shows every key" wait_screen "q, F10"
+keys Escape
+check "Esc leaves the help" wait_gone "q, F10"
+
+# resize: follows it and degrades
+tm resize-window -t t -x 70 -y 12 2>/dev/null || tm resize-pane -t t -x 70 -y 12
+sleep 0.5
+check "after a resize to 70x12 the tab bar still shows the pane" wait_screen "5 POSIX shm"
+check "and nothing is drawn past 70 columns" sh -c "[ \$(tmux -L '$sock' capture-pane -p -t t | awk '{ if (length > m) m = length } END { print m + 0 }') -le 70 ]"
+
+keys q
+check "q quits with status 0" wait_screen "ipctop-exited-0"
+check "and the terminal is back to normal (alternate screen left)" alt_off
+stop_tmux
+
+# inotify: a new /dev/shm object appears at once, though the timer is 60 s away
+start_tui 120 30 -d 60
+wait_screen "1 Pipes"
+keys 5
+sleep 0.5
+: >"/dev/shm/${P}ino"
+check "a new POSIX shm object appears through inotify, before the timer" wait_screen "${P}ino"
+rm -f "/dev/shm/${P}ino"
+check "and goes when it is unlinked" wait_gone "${P}ino"
+keys q
+wait_screen "ipctop-exited-0"
+stop_tmux
+
+# --readonly: no removal
+start_tui 100 30 --readonly
+wait_screen "1 Pipes"
+keys 5 d
+check "--readonly refuses removal, saying why" wait_screen "disabled.*--readonly"
+keys q
+stop_tmux
+
+# monochrome: no colour escape sequences reach the terminal (and without it, some do)
+has_colour() {
+	tm capture-pane -p -e -t t | python3 -c '
+import re, sys
+sys.exit(0 if re.search(r"\x1b\[(?:[0-9]+;)*(?:3[0-7]|4[0-7]|38|48)(?:;[0-9]+)*m", sys.stdin.read()) else 1)'
+}
+no_colour() { ! has_colour; }
+for how in "" "-C" "NO_COLOR=1"; do
+	case $how in
+	NO_COLOR=1) tm new-session -d -s t -x 100 -y 30 "NO_COLOR=1 $IPCTOP; sleep 60" ;;
+	*) start_tui 100 30 $how ;;
+	esac
+	wait_screen "1 Pipes"
+	sleep 0.3
+	if [ -z "$how" ]; then
+		check "in colour by default" has_colour
+	else
+		check "monochrome with $how: no colours" no_colour
+	fi
+	stop_tmux
+done
+
+# every way out restores the terminal
+for sig in TERM HUP INT; do
+	start_tui 100 30
+	wait_screen "1 Pipes"
+	pid=$(pgrep -n -x ipctop)
+	kill -"$sig" "$pid" 2>/dev/null
+	check "SIG$sig ends it cleanly" wait_screen "ipctop-exited-0"
+	check "SIG$sig leaves the alternate screen" alt_off
+	stop_tmux
+done
+
+start_tui 20 5
+sleep 0.5
+keys q
+check "a 20x5 terminal works too" wait_screen "ipctop-exited-0"
+stop_tmux
+
+stop_objects
+left=$(leftovers)
+check "nothing left behind${left:+: $left}" [ -z "$left" ]
+done_testing
