@@ -7,6 +7,8 @@
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <time.h>
 
@@ -44,6 +46,7 @@ enum {
 	C_SIG_PENDING, C_SIG_SHARED, C_SIG_BLOCKED, C_SIG_IGNORED, C_SIG_CAUGHT, C_SIGQ, C_SIGQ_LIMIT,
 	C_LOCK_TYPE, C_LOCK_ACCESS, C_LOCK_MANDATORY, C_LOCK_WAITING, C_LOCK_NUM, C_LOCK_START,
 	C_LOCK_END,
+	C_PROTO, C_LOCAL, C_REMOTE, C_PORTID, C_DST_PORTID, C_DST_GROUP, C_MEM_RECV, C_MEM_SEND,
 	C_COUNT
 };
 
@@ -150,6 +153,14 @@ const struct column columns[] = {
 	[C_LOCK_NUM]   = { "lock_id", "LOCK", CT_U32, F(lock_num), CC_ALWAYS, 0, N_("the lock's number in /proc/locks; a waiter has the number of the lock it waits for") },
 	[C_LOCK_START] = { "start", "START", CT_OFFSET, F(lock_start), CC_ALWAYS, 0, N_("first byte locked") },
 	[C_LOCK_END]   = { "end", "END", CT_OFFSET, F(lock_end), CC_ALWAYS, 0, N_("last byte locked; EOF (JSON null) for the end of the file, however far it grows") },
+	[C_PROTO]      = { "protocol", "PROTO", CT_PROTO, F(protocol), CC_ALWAYS, 0, N_("tcp or udp; for a netlink socket its family: route, sock_diag, audit, kobject_uevent, generic, ...") },
+	[C_LOCAL]      = { "local", "LOCAL", CT_NAME, 0, CC_NAMED, 0, N_("local address and port") },
+	[C_REMOTE]     = { "remote", "REMOTE", CT_STRPTR, F(remote), CC_REMOTE, 0, N_("remote address and port, when connected") },
+	[C_PORTID]     = { "portid", "PORTID", CT_U32, F(portid), CC_ALWAYS, 0, N_("the netlink socket's port id (its address; often the pid of its first holder)") },
+	[C_DST_PORTID] = { "dst_portid", "DST-PORTID", CT_U32, F(dst_portid), CC_ALWAYS, 0, N_("port id it sends to by default: 0 is the kernel") },
+	[C_DST_GROUP]  = { "dst_group", "DST-GROUP", CT_U32, F(dst_group), CC_ALWAYS, 0, N_("multicast group it sends to by default, 0 none") },
+	[C_MEM_RECV]   = { "recv_memory_bytes", "RECV-MEM", CT_U32, F(rqueue), CC_QUEUES, 0, N_("memory held by messages received and not yet read") },
+	[C_MEM_SEND]   = { "send_memory_bytes", "SEND-MEM", CT_U32, F(wqueue), CC_QUEUES, 0, N_("memory held by messages being sent") },
 };
 const size_t ncolumns = C_COUNT;
 
@@ -258,6 +269,22 @@ static const int lock_defaults[] = {
 	C_LOCK_END, C_INODE, C_PATH, END
 };
 
+static const int inet_cols[] = {
+	C_INODE, C_PROTO, C_SOCK_STATE, C_LOCAL, C_REMOTE, C_OWNER, C_UID, C_PEER, C_PEER_HOLDERS,
+	C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_BACKLOG, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int inet_defaults[] = {
+	C_INODE, C_PROTO, C_SOCK_STATE, C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_PEER, C_LOCAL,
+	C_REMOTE, C_HOLDERS, END
+};
+static const int netlink_cols[] = {
+	C_INODE, C_PROTO, C_SOCK_TYPE, C_SOCK_STATE, C_PORTID, C_DST_PORTID, C_DST_GROUP, C_PEER,
+	C_PEER_HOLDERS, C_MEM_RECV, C_MEM_SEND, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int netlink_defaults[] = {
+	C_INODE, C_PROTO, C_PORTID, C_DST_PORTID, C_MEM_RECV, C_MEM_SEND, C_HOLDERS, END
+};
+
 const struct kind_class kind_classes[KIND_COUNT] = {
 	[KIND_SYSV_MSG] = { "sysv_msg", N_("SysV message queues"), N_("SysV msg"),
 			    sysv_msg_cols, sysv_msg_defaults, C_ID },
@@ -286,6 +313,10 @@ const struct kind_class kind_classes[KIND_COUNT] = {
 			 pidfd_cols, pidfd_defaults, C_TARGET_PID },
 	[KIND_SIGNAL] = { "signal", N_("Signals pending"), N_("signals"), signal_cols, signal_defaults, C_PID },
 	[KIND_LOCK] = { "lock", N_("File locks"), N_("locks"), lock_cols, lock_defaults, C_LOCK_NUM },
+	[KIND_INET] = { "inet", N_("TCP and UDP sockets between local processes"), N_("local TCP/UDP"),
+			inet_cols, inet_defaults, C_LOCAL },
+	[KIND_NETLINK] = { "netlink", N_("Netlink sockets"), N_("netlink"),
+			   netlink_cols, netlink_defaults, C_PROTO },
 };
 
 int column_by_name(const char *name)
@@ -366,6 +397,8 @@ static bool column_valid(const struct column *c, const struct ipc_object *o)
 		return o->file_inode != 0;
 	case CC_SIGQ:
 		return o->has_attr;
+	case CC_REMOTE:
+		return o->remote != NULL;
 	}
 	return false;
 }
@@ -503,7 +536,8 @@ void column_value(int col, const struct ipc_object *o, struct cell *out)
 		out->type = CELL_SEMS;
 		out->obj = o;
 		break;
-	case CT_COMM: {
+	case CT_COMM:
+	case CT_STRPTR: {
 		const char *comm = *(const char *const *)field;
 
 		if (comm) {
@@ -577,7 +611,39 @@ void column_value(int col, const struct ipc_object *o, struct cell *out)
 			out->u = *(const uint64_t *)field;
 		}
 		break;
+	case CT_PROTO: {
+		int proto = *(const int *)field;
+
+		out->type = CELL_STR;
+		out->s = o->kind == KIND_NETLINK ? netlink_protocol_name(proto) :
+			 proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : NULL;
+		if (!out->s) {
+			snprintf(out->buf, sizeof(out->buf), "%d", proto);
+			out->s = out->buf;
+		}
+		break;
 	}
+	}
+}
+
+const char *netlink_protocol_name(int protocol)
+{
+	static const char *const names[] = {
+		[NETLINK_ROUTE] = "route", [NETLINK_USERSOCK] = "usersock",
+		[NETLINK_FIREWALL] = "firewall", [NETLINK_SOCK_DIAG] = "sock_diag",
+		[NETLINK_NFLOG] = "nflog", [NETLINK_XFRM] = "xfrm", [NETLINK_SELINUX] = "selinux",
+		[NETLINK_ISCSI] = "iscsi", [NETLINK_AUDIT] = "audit",
+		[NETLINK_FIB_LOOKUP] = "fib_lookup", [NETLINK_CONNECTOR] = "connector",
+		[NETLINK_NETFILTER] = "netfilter", [NETLINK_IP6_FW] = "ip6_fw",
+		[NETLINK_DNRTMSG] = "dnrtmsg", [NETLINK_KOBJECT_UEVENT] = "kobject_uevent",
+		[NETLINK_GENERIC] = "generic", [NETLINK_SCSITRANSPORT] = "scsitransport",
+		[NETLINK_ECRYPTFS] = "ecryptfs", [NETLINK_RDMA] = "rdma", [NETLINK_CRYPTO] = "crypto",
+		[NETLINK_SMC] = "smc",
+	};
+
+	if (protocol < 0 || (size_t)protocol >= sizeof(names) / sizeof(names[0]))
+		return NULL;
+	return names[protocol];
 }
 
 const char *signal_name(int signo, char *buf, size_t len)

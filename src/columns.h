@@ -41,6 +41,8 @@ enum col_type {
 	CT_BOOLFIELD, /* bool field */
 	CT_STRFIELD,  /* char array field */
 	CT_OFFSET,    /* uint64_t file offset, UINT64_MAX shown as EOF */
+	CT_STRPTR,    /* const char * field (any bytes but NUL), NULL shown as none */
+	CT_PROTO,     /* int protocol: tcp, udp; a netlink socket's family (route, ...) */
 };
 
 /* When a column's field is valid. */
@@ -60,6 +62,7 @@ enum col_cond {
 	CC_NAMED,     /* name != NULL */
 	CC_FILE,      /* file_inode != 0 */
 	CC_SIGQ,      /* has_attr (SigQ read) */
+	CC_REMOTE,    /* remote != NULL */
 };
 
 struct column {
@@ -111,6 +114,8 @@ const char *signal_name(int signo, char *buf, size_t len);
 const char *sock_type_name(int type);
 const char *sock_state_name(int state);
 const char *clock_name(int clockid);
+/* "route", "sock_diag", "kobject_uevent", ... or NULL. */
+const char *netlink_protocol_name(int protocol);
 /* "r", "w", "rw" or "-". */
 const char *access_name(unsigned int access);
 

@@ -251,7 +251,7 @@ void doc_object(struct doc *d, const struct snapshot *snap, const struct ipc_obj
 
 	doc_holders(d, snap, o->holders, o->nholders, _("Holders"), utf8);
 
-	if (o->kind == KIND_UNIX && o->peer) {
+	if ((o->kind == KIND_UNIX || o->kind == KIND_INET || o->kind == KIND_NETLINK) && o->peer) {
 		doc_add(d, LS_SECTION, xstrdup(_("Peer")));
 		if (o->peer_obj) {
 			char *peer = object_label(snap, o->peer_obj, utf8);

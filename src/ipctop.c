@@ -135,7 +135,8 @@ static void usage(void)
 		col += w;
 	}
 	fputs("\n       ", stdout);
-	fputs(_("or the groups sysv, posix, events (eventfd to pidfd) and all.\n"), stdout);
+	fputs(_("or the groups sysv, posix, events (eventfd to pidfd), sockets (unix, inet,\n"
+		"       netlink) and all.\n"), stdout);
 	fputs(_("\nSPEC for --remove, one object each:\n"
 		"  sysv_msg:ID, sysv_shm:ID, sysv_sem:ID\n"
 		"                                a SysV id, or key:KEY for its key (msg, shm\n"
@@ -448,7 +449,7 @@ static bool note_about(const char *source, unsigned int kinds)
 		{ KIND_BIT(KIND_POSIX_MQ), "/dev/mqueue" },
 		{ KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM), "/dev/shm" },
 		{ KIND_BIT(KIND_FIFO), "/proc" },       /* FIFOs are found in processes */
-		{ KIND_BIT(KIND_UNIX), "sock_diag" },
+		{ KIND_BIT(KIND_UNIX) | KIND_BIT(KIND_INET) | KIND_BIT(KIND_NETLINK), "sock_diag" },
 		{ KIND_BIT(KIND_UNIX), "/proc/net/unix" },
 	};
 

@@ -59,7 +59,8 @@ void limits_collect(struct snapshot *snap)
 		nkind[o->kind]++;
 		if ((o->kind == KIND_PIPE || o->kind == KIND_FIFO) && o->has_fill && o->max_size > max_pipe)
 			max_pipe = o->max_size;
-		else if (o->kind == KIND_UNIX && o->has_queues && o->sock_state == TCP_LISTEN &&
+		else if ((o->kind == KIND_UNIX || o->kind == KIND_INET) && o->has_queues &&
+			 o->sock_state == TCP_LISTEN &&
 			 o->wqueue > max_backlog)
 			max_backlog = o->wqueue;
 		if (o->kind == KIND_SYSV_SHM)
@@ -136,7 +137,7 @@ void limits_collect(struct snapshot *snap)
 		  "/proc/sys/net/unix/max_dgram_qlen");
 	if (snap->kinds_collected & (1u << KIND_PIPE))
 		set_used(snap, "pipe_max_size", max_pipe);
-	if (snap->kinds_collected & (1u << KIND_UNIX))
+	if (snap->kinds_collected & ((1u << KIND_UNIX) | (1u << KIND_INET)))
 		set_used(snap, "somaxconn", max_backlog);
 
 	/* usage only for the families collected this time */

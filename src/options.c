@@ -113,6 +113,8 @@ int parse_kinds(const char *s, unsigned int *mask, char **bad)
 		else if (strcmp(list[i], "events") == 0)
 			m |= (1u << KIND_EVENTFD) | (1u << KIND_SIGNALFD) | (1u << KIND_INOTIFY) |
 			     (1u << KIND_TIMERFD) | (1u << KIND_PIDFD);
+		else if (strcmp(list[i], "sockets") == 0)
+			m |= (1u << KIND_UNIX) | (1u << KIND_INET) | (1u << KIND_NETLINK);
 		else if (strcmp(list[i], "all") == 0)
 			m |= (1u << KIND_COUNT) - 1;
 		else {

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ const struct pane_class pane_classes[PANE_COUNT] = {
 			  KIND_BIT(KIND_TIMERFD) | KIND_BIT(KIND_PIDFD) },
 	[PANE_SIGNALS] = { N_("Signals"), '9', KIND_BIT(KIND_SIGNAL) },
 	[PANE_LOCKS] = { N_("Locks"), '0', KIND_BIT(KIND_LOCK) },
+	[PANE_NET] = { N_("Net"), 'N', KIND_BIT(KIND_INET) | KIND_BIT(KIND_NETLINK) },
 	[PANE_PROCS] = { N_("Procs"), 'P', 0 },
 };
 
@@ -36,7 +38,7 @@ const struct proc_column proc_columns[PC_COUNT] = {
 	[PC_STATE] = { "state", "S", N_("process state (R, S, D, Z, T...)") },
 	[PC_OBJECTS] = { "objects", "OBJS", N_("IPC objects it holds by descriptor or mapping") },
 	[PC_PIPES] = { "pipes", "PIPES", N_("pipes and FIFOs it holds") },
-	[PC_SOCKETS] = { "sockets", "UNIX", N_("UNIX sockets it holds") },
+	[PC_SOCKETS] = { "sockets", "SOCKS", N_("sockets it holds: UNIX, local TCP/UDP, netlink") },
 	[PC_QUEUES] = { "queues", "MQ", N_("POSIX message queues it has open") },
 	[PC_SHM] = { "shm", "SHM", N_("shared memory it maps or has open, POSIX and SysV") },
 	[PC_SEMS] = { "sems", "SEM", N_("POSIX semaphores it maps") },
@@ -154,6 +156,14 @@ bool object_matches(const struct snapshot *snap, const struct ipc_object *o, con
 	case KIND_EVENTFD:
 		hit = hit || number_contains((uint64_t)o->id, "%" PRIu64, needle, nlen);
 		break;
+	case KIND_INET:
+		hit = hit || str_contains(o->remote, needle, nlen) ||
+		      str_contains(o->protocol == IPPROTO_TCP ? "tcp" : "udp", needle, nlen);
+		break;
+	case KIND_NETLINK:
+		hit = hit || str_contains(netlink_protocol_name(o->protocol), needle, nlen) ||
+		      number_contains(o->portid, "%" PRIu64, needle, nlen);
+		break;
 	default:
 		break;
 	}
@@ -268,6 +278,8 @@ void object_ident(const struct ipc_object *o, struct obj_ident *id)
 		break;
 	case KIND_PIPE:
 	case KIND_UNIX:
+	case KIND_INET:
+	case KIND_NETLINK:
 		id->a = o->inode;
 		break;
 	case KIND_EVENTFD:
@@ -377,6 +389,19 @@ char *object_label(const struct snapshot *snap, const struct ipc_object *o, bool
 			return text_escape(o->name, o->name_len, utf8, NULL);
 		snprintf(buf, sizeof(buf), "socket:[%" PRIu64 "]", o->inode);
 		break;
+	case KIND_INET:
+		if (o->name)
+			return xasprintf("%s %.*s%s%s", o->protocol == IPPROTO_TCP ? "tcp" : "udp",
+					 (int)o->name_len, o->name, o->remote ? " -> " : "",
+					 o->remote ? o->remote : "");
+		snprintf(buf, sizeof(buf), "socket:[%" PRIu64 "]", o->inode);
+		break;
+	case KIND_NETLINK: {
+		const char *proto = netlink_protocol_name(o->protocol);
+
+		snprintf(buf, sizeof(buf), "netlink %s port %" PRIu32, proto ? proto : "?", o->portid);
+		break;
+	}
 	case KIND_EVENTFD:
 		snprintf(buf, sizeof(buf), "eventfd %d", o->id);
 		break;
@@ -475,6 +500,8 @@ static enum proc_col kind_family(enum ipc_kind k)
 	case KIND_FIFO:
 		return PC_PIPES;
 	case KIND_UNIX:
+	case KIND_INET:
+	case KIND_NETLINK:
 		return PC_SOCKETS;
 	case KIND_POSIX_MQ:
 	case KIND_SYSV_MSG:

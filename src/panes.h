@@ -22,6 +22,7 @@ enum pane_id {
 	PANE_EVENTS,            /* eventfd, signalfd, inotify, timerfd, pidfd */
 	PANE_SIGNALS,
 	PANE_LOCKS,
+	PANE_NET,               /* local TCP/UDP and netlink sockets */
 	PANE_PROCS,             /* one row per process */
 	PANE_COUNT
 };

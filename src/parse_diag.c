@@ -1,8 +1,13 @@
-/* What the kernel says about UNIX domain sockets, decoded: see parse_diag.h. */
+/* What the kernel says about sockets, decoded: see parse_diag.h. */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/netlink_diag.h>
+#include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
+#include <stdio.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +227,97 @@ int proc_net_unix_parse_line(const char *line, size_t len, struct unix_diag_reco
 	if (name[0] == '@') {
 		out->abstract = true;
 		out->name[0] = '\0';
+	}
+	return 0;
+}
+
+int inet_diag_parse(const void *nlmsg_payload, size_t len, struct inet_diag_record *out)
+{
+	struct inet_diag_msg msg;
+
+	memset(out, 0, sizeof(*out));
+	if (!nlmsg_payload || len < sizeof(msg))
+		return -1;
+	memcpy(&msg, nlmsg_payload, sizeof(msg));
+	if (msg.idiag_family != AF_INET && msg.idiag_family != AF_INET6)
+		return -1;
+	out->family = msg.idiag_family;
+	out->state = msg.idiag_state;
+	/* the kernel fills 16 bytes either way; IPv4 uses the first 4, the rest is zero */
+	memcpy(out->src, msg.id.idiag_src, sizeof(out->src));
+	memcpy(out->dst, msg.id.idiag_dst, sizeof(out->dst));
+	if (out->family == AF_INET) {
+		memset(out->src + 4, 0, 12);
+		memset(out->dst + 4, 0, 12);
+	}
+	out->sport = ntohs(msg.id.idiag_sport);
+	out->dport = ntohs(msg.id.idiag_dport);
+	out->rqueue = msg.idiag_rqueue;
+	out->wqueue = msg.idiag_wqueue;
+	out->uid = msg.idiag_uid;
+	out->inode = msg.idiag_inode;
+	return 0;
+}
+
+bool inet_addr_loopback(int family, const uint8_t *a)
+{
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
+	static const uint8_t v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (family == AF_INET)
+		return a[0] == 127;
+	if (family != AF_INET6)
+		return false;
+	return memcmp(a, v6_loopback, 16) == 0 || (memcmp(a, v4_mapped, 12) == 0 && a[12] == 127);
+}
+
+void inet_endpoint_format(int family, const uint8_t *addr, uint16_t port, char *buf, size_t len)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, text, sizeof(text)))
+		snprintf(text, sizeof(text), "?");
+	if (family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", text, (unsigned int)port);
+	else
+		snprintf(buf, len, "%s:%u", text, (unsigned int)port);
+}
+
+int netlink_diag_parse(const void *nlmsg_payload, size_t len, struct netlink_diag_record *out)
+{
+	const unsigned char *p = nlmsg_payload;
+	struct netlink_diag_msg msg;
+
+	memset(out, 0, sizeof(*out));
+	if (!p || len < sizeof(msg))
+		return -1;
+	memcpy(&msg, p, sizeof(msg));
+	if (msg.ndiag_family != AF_NETLINK)
+		return -1;
+	out->protocol = msg.ndiag_protocol;
+	out->type = msg.ndiag_type;
+	/* NETLINK_CONNECTED (1) or NETLINK_UNCONNECTED (0), told as the TCP states */
+	out->state = msg.ndiag_state == 1 ? TCP_ESTABLISHED : TCP_CLOSE;
+	out->portid = msg.ndiag_portid;
+	out->dst_portid = msg.ndiag_dst_portid;
+	out->dst_group = msg.ndiag_dst_group;
+	out->inode = msg.ndiag_ino;
+
+	for (size_t off = NLMSG_ALIGN(sizeof(msg)); off < len && len - off >= ATTR_HDRLEN;) {
+		struct nlattr nla;
+
+		memcpy(&nla, p + off, sizeof(nla));
+		if (nla.nla_len < ATTR_HDRLEN || nla.nla_len > len - off)
+			return -1;
+		/* SK_MEMINFO_RMEM_ALLOC and SK_MEMINFO_WMEM_ALLOC of the u32 array */
+		if ((nla.nla_type & NLA_TYPE_MASK) == NETLINK_DIAG_MEMINFO) {
+			if (nla.nla_len - ATTR_HDRLEN < (SK_MEMINFO_WMEM_ALLOC + 1) * sizeof(uint32_t))
+				return -1;
+			out->rmem = get_u32(p + off + ATTR_HDRLEN + SK_MEMINFO_RMEM_ALLOC * sizeof(uint32_t));
+			out->wmem = get_u32(p + off + ATTR_HDRLEN + SK_MEMINFO_WMEM_ALLOC * sizeof(uint32_t));
+			out->has_meminfo = true;
+		}
+		off += NLA_ALIGN((size_t)nla.nla_len);
 	}
 	return 0;
 }

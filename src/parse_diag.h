@@ -1,6 +1,6 @@
-/* Pure parsers of what the kernel says about UNIX domain sockets: one sock_diag
- * message (netlink bytes), or one line of /proc/net/unix. No I/O here, so each can
- * be unit-tested and fuzzed on arbitrary bytes. */
+/* Pure parsers of what the kernel says about sockets: one sock_diag message (netlink
+ * bytes) of a UNIX, TCP/UDP or netlink socket, or one line of /proc/net/unix. No I/O
+ * here, so each can be unit-tested and fuzzed on arbitrary bytes. */
 #ifndef IPCTOP_PARSE_DIAG_H
 #define IPCTOP_PARSE_DIAG_H
 
@@ -64,5 +64,48 @@ int unix_diag_parse(const void *nlmsg_payload, size_t len, struct unix_diag_reco
 int proc_net_unix_parse_line(const char *line, size_t len, struct unix_diag_record *out);
 
 void unix_diag_record_free(struct unix_diag_record *r);
+
+/* One TCP or UDP socket of an inet_diag dump: the struct inet_diag_msg that starts a
+ * SOCK_DIAG_BY_FAMILY reply (its attributes are not needed). Addresses are kept in
+ * network order, an IPv4 one in the first 4 bytes; ports in host order. */
+struct inet_diag_record {
+	int family;                 /* AF_INET, AF_INET6 */
+	int state;                  /* TCP_* (UDP: TCP_ESTABLISHED connected, TCP_CLOSE not) */
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint32_t rqueue;            /* bytes to read; listeners: connections waiting */
+	uint32_t wqueue;            /* bytes not yet acknowledged; listeners: the backlog */
+	uint32_t uid;
+	uint64_t inode;             /* 0 for a socket no file holds (time-wait) */
+};
+
+/* Returns 0, or -1 when the payload is shorter than an inet_diag_msg or its family is
+ * neither AF_INET nor AF_INET6. */
+int inet_diag_parse(const void *nlmsg_payload, size_t len, struct inet_diag_record *out);
+
+/* Whether an address is on the loopback network: 127.0.0.0/8, ::1, ::ffff:127.x.y.z. */
+bool inet_addr_loopback(int family, const uint8_t *addr);
+
+/* "127.0.0.1:80", "[::1]:80" into buf (INET_ENDPOINT_MAX bytes suffice). */
+#define INET_ENDPOINT_MAX 56
+void inet_endpoint_format(int family, const uint8_t *addr, uint16_t port, char *buf, size_t len);
+
+/* One netlink socket of a netlink_diag dump: struct netlink_diag_msg and, when asked
+ * for, NETLINK_DIAG_MEMINFO. */
+struct netlink_diag_record {
+	int protocol;               /* NETLINK_ROUTE, NETLINK_SOCK_DIAG, ... */
+	int type;                   /* SOCK_RAW, SOCK_DGRAM */
+	int state;                  /* TCP_ESTABLISHED when connected, else TCP_CLOSE */
+	uint32_t portid;            /* its address; 0 for the kernel's sockets */
+	uint32_t dst_portid;        /* the connected peer's port id (0: the kernel) */
+	uint32_t dst_group;
+	uint64_t inode;
+	bool has_meminfo;
+	uint32_t rmem, wmem;        /* bytes queued to read, and being sent */
+};
+
+/* Returns 0, or -1 when the payload is too short, not AF_NETLINK, or an attribute is
+ * malformed. */
+int netlink_diag_parse(const void *nlmsg_payload, size_t len, struct netlink_diag_record *out);
 
 #endif

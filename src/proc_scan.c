@@ -32,7 +32,8 @@
 #define FD_KINDS (KIND_BIT(KIND_LOCK) | KIND_BIT(KIND_PIPE) | KIND_BIT(KIND_FIFO) | KIND_BIT(KIND_UNIX) |          \
 		  KIND_BIT(KIND_EVENTFD) | KIND_BIT(KIND_SIGNALFD) | KIND_BIT(KIND_INOTIFY) |  \
 		  KIND_BIT(KIND_TIMERFD) | KIND_BIT(KIND_PIDFD) | KIND_BIT(KIND_POSIX_MQ) |    \
-		  KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
+		  KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM) | KIND_BIT(KIND_INET) |  \
+		  KIND_BIT(KIND_NETLINK))
 #define MAP_KINDS (KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
 
 struct scan {
@@ -72,6 +73,8 @@ static void index_objects(struct scan *sc)
 			objindex_put(&sc->ix, IDX_FILE, o->dev, o->inode, i);
 			break;
 		case KIND_UNIX:
+		case KIND_INET:
+		case KIND_NETLINK:
 			objindex_put(&sc->ix, IDX_SOCKET, 0, o->inode, i);
 			break;
 		case KIND_LOCK: {
@@ -254,7 +257,7 @@ static void scan_socket(struct scan *sc, int fd, const char *link)
 
 	if (link_inode(link, 8, &ino) < 0)
 		return;
-	/* only sockets a collector reported (UNIX ones today) */
+	/* only sockets a collector reported: UNIX, local TCP/UDP, netlink */
 	if (objindex_get(&sc->ix, IDX_SOCKET, 0, ino, &obj) == 0)
 		holder_add(sc->snap, obj, sc->pid, fd, 0, 0, HOLD_READ | HOLD_WRITE);
 }

@@ -99,6 +99,10 @@ bool removal_supported(const struct ipc_object *o, const char **why)
 	case KIND_PIPE:
 		r = N_("pipes have no name to remove");
 		break;
+	case KIND_INET:
+	case KIND_NETLINK:
+		r = N_("a socket without a file goes when its last holder closes it");
+		break;
 	case KIND_EVENTFD:
 	case KIND_SIGNALFD:
 	case KIND_INOTIFY:

@@ -31,6 +31,7 @@ void snapshot_free(struct snapshot *snap)
 		free(snap->objects[i].sems);
 		free(snap->objects[i].pending);
 		free(snap->objects[i].watches);
+		free(snap->objects[i].remote);
 	}
 	free(snap->objects);
 	free(snap->holders);
@@ -123,7 +124,8 @@ struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 		      KIND_BIT(KIND_POSIX_SEM) | KIND_BIT(KIND_PIPE) | KIND_BIT(KIND_FIFO) |          \
 		      KIND_BIT(KIND_UNIX) | KIND_BIT(KIND_EVENTFD) | KIND_BIT(KIND_SIGNALFD) |        \
 		      KIND_BIT(KIND_INOTIFY) | KIND_BIT(KIND_TIMERFD) | KIND_BIT(KIND_PIDFD) |         \
-		      KIND_BIT(KIND_SIGNAL) | KIND_BIT(KIND_LOCK))
+		      KIND_BIT(KIND_SIGNAL) | KIND_BIT(KIND_LOCK) | KIND_BIT(KIND_INET) |            \
+		      KIND_BIT(KIND_NETLINK))
 /* Kinds that record pids of their users. */
 #define PID_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
 		   KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_PIDFD))
@@ -147,6 +149,10 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 		posix_shm_collect(snap, k & KIND_BIT(KIND_POSIX_SHM), k & KIND_BIT(KIND_POSIX_SEM));
 	if (k & KIND_BIT(KIND_UNIX))
 		unix_collect(snap);
+	if (k & KIND_BIT(KIND_INET))
+		inet_collect(snap);
+	if (k & KIND_BIT(KIND_NETLINK))
+		netlink_collect(snap);
 	if (k & KIND_BIT(KIND_LOCK))
 		locks_collect(snap);
 
@@ -189,7 +195,7 @@ static int holder_cmp(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
-/* The object of each UNIX socket's peer, by inode, through a sorted index. */
+/* The object of each socket's peer, by inode, through a sorted index. */
 struct inode_ref {
 	uint64_t inode;
 	size_t object;
@@ -202,12 +208,17 @@ static int inode_ref_cmp(const void *a, const void *b)
 	return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
+static bool is_socket(enum ipc_kind k)
+{
+	return k == KIND_UNIX || k == KIND_INET || k == KIND_NETLINK;
+}
+
 static void link_peers(struct snapshot *snap)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < snap->nobjects; i++)
-		n += snap->objects[i].kind == KIND_UNIX;
+		n += is_socket(snap->objects[i].kind);
 	if (!n)
 		return;
 
@@ -215,14 +226,14 @@ static void link_peers(struct snapshot *snap)
 
 	n = 0;
 	for (size_t i = 0; i < snap->nobjects; i++)
-		if (snap->objects[i].kind == KIND_UNIX)
+		if (is_socket(snap->objects[i].kind))
 			refs[n++] = (struct inode_ref){ snap->objects[i].inode, i };
 	qsort(refs, n, sizeof(*refs), inode_ref_cmp);
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		struct ipc_object *o = &snap->objects[i];
 		struct inode_ref key = { .inode = o->peer }, *hit;
 
-		if (o->kind != KIND_UNIX || !o->peer)
+		if (!is_socket(o->kind) || !o->peer)
 			continue;
 		hit = bsearch(&key, refs, n, sizeof(*refs), inode_ref_cmp);
 		o->peer_obj = hit ? &snap->objects[hit->object] : NULL;

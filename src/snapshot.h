@@ -25,6 +25,8 @@ enum ipc_kind {
 	KIND_PIDFD,
 	KIND_SIGNAL,            /* a process's signals in flight */
 	KIND_LOCK,              /* file locks, /proc/locks */
+	KIND_INET,              /* TCP and UDP sockets between processes of this machine */
+	KIND_NETLINK,           /* netlink sockets */
 	KIND_COUNT
 };
 
@@ -140,6 +142,14 @@ struct ipc_object {
 	bool has_queues;
 	uint64_t *pending;      /* listeners: inodes of connections not yet accepted */
 	size_t npending;
+
+	/* TCP and UDP sockets (name is the local endpoint, "127.0.0.1:80"; the sock_*
+	 * fields and queues as for UNIX sockets) and netlink sockets */
+	int protocol;           /* IPPROTO_TCP, IPPROTO_UDP; netlink: NETLINK_ROUTE, ... */
+	char *remote;           /* TCP/UDP: the remote endpoint, NULL when unconnected */
+	uint32_t portid;        /* netlink: the socket's port id (0: the kernel's) */
+	uint32_t dst_portid;    /* netlink: where it sends by default (0: the kernel) */
+	uint32_t dst_group;
 
 	/* fd-based event mechanisms (one object per open file description) */
 	uint64_t counter;       /* eventfd count, timerfd ticks */
@@ -260,6 +270,10 @@ void posix_mq_collect(struct snapshot *snap);
 int posix_mq_root(bool writable, int *err);
 void posix_shm_collect(struct snapshot *snap, bool shm, bool sem);
 void unix_collect(struct snapshot *snap);
+/* TCP and UDP sockets whose other end is on this machine (loopback, or both ends found
+ * in the dump), and listeners bound to loopback. */
+void inet_collect(struct snapshot *snap);
+void netlink_collect(struct snapshot *snap);
 /* The file the UNIX socket with this inode is bound to (0, 0 when none), asked of
  * sock_diag for that one socket. 0, ENOENT when there is no such socket, or an errno. */
 int unix_socket_file(uint64_t inode, uint64_t *dev, uint64_t *file_inode);

@@ -12,15 +12,13 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "diag_dump.h"
 #include "nls.h"
 #include "parse_diag.h"
 #include "snapshot.h"
 #include "util.h"
 #include "xalloc.h"
 
-/* The kernel fills a dump message up to the reader's buffer, capped at 32 KiB;
- * libmnl 1.0.4's MNL_SOCKET_BUFFER_SIZE (a page) would truncate it. */
-#define UNIX_DIAG_BUFSIZE 32768
 #define PROC_NET_UNIX "/proc/net/unix"
 #define PROC_NET_UNIX_MAX (64u << 20)
 
@@ -72,68 +70,14 @@ static int unix_diag_cb(const struct nlmsghdr *nlh, void *data)
  * means the kernel marked the dump interrupted (NLM_F_DUMP_INTR). */
 static int unix_diag_dump(struct unix_list *l)
 {
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+	struct unix_diag_req req = {
+		.sdiag_family = AF_UNIX,
+		.udiag_states = ~0u,    /* a bit per state: all of them */
+		.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS |
+			      UDIAG_SHOW_RQLEN | UNIX_DIAG_SHOW_UID,
+	};
 
-	if (!nl)
-		return -1;
-
-	char *buf = xmalloc(UNIX_DIAG_BUFSIZE);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	unsigned int seq = (unsigned int)time(NULL);
-	int rc = -1, err = 0;
-
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-
-	struct unix_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-
-	req->sdiag_family = AF_UNIX;
-	req->udiag_states = ~0u;        /* a bit per state: all of them */
-	req->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS |
-			  UDIAG_SHOW_RQLEN | UNIX_DIAG_SHOW_UID;
-
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = errno;
-		goto out;
-	}
-	ssize_t n;
-
-	do
-		n = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		err = errno;
-		goto out;
-	}
-
-	unsigned int portid = mnl_socket_get_portid(nl);
-
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, UNIX_DIAG_BUFSIZE);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;       /* a signal: the dump goes on */
-			err = errno;
-			break;
-		}
-		/* libmnl turns NLMSG_ERROR into errno, NLM_F_DUMP_INTR into EINTR */
-		int r = mnl_cb_run(buf, (size_t)n, seq, portid, unix_diag_cb, l);
-
-		if (r == MNL_CB_STOP) {
-			rc = 0;         /* NLMSG_DONE */
-			break;
-		}
-		if (r < 0) {
-			err = errno;
-			break;
-		}
-	}
-out:
-	free(buf);
-	mnl_socket_close(nl);
-	errno = err;
-	return rc;
+	return diag_dump(&req, sizeof(req), unix_diag_cb, l);
 }
 
 struct unix_exact {
@@ -170,7 +114,7 @@ int unix_socket_file(uint64_t inode, uint64_t *dev, uint64_t *file_inode)
 	if (!nl)
 		return errno;
 
-	char *buf = xmalloc(UNIX_DIAG_BUFSIZE);
+	char *buf = xmalloc(DIAG_BUFSIZE);
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	unsigned int seq = (unsigned int)time(NULL);
 	struct unix_exact x = { .inode = inode };
@@ -201,7 +145,7 @@ int unix_socket_file(uint64_t inode, uint64_t *dev, uint64_t *file_inode)
 		goto out;
 	}
 	do
-		n = mnl_socket_recvfrom(nl, buf, UNIX_DIAG_BUFSIZE);
+		n = mnl_socket_recvfrom(nl, buf, DIAG_BUFSIZE);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		err = errno;

@@ -68,7 +68,9 @@ start_objects objs \
 	socketpair:123 \
 	unix_listen:listener:3 \
 	unix_listen:@abstract:2 \
-	tcp_loopback \
+	tcp_loopback:7 \
+	udp_loopback:5 \
+	netlink \
 	eventfd:7 \
 	eventfd:3:semaphore \
 	signalfd:USR1,USR2 \

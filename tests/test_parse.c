@@ -599,7 +599,9 @@ static void test_parse_kinds(void)
 	ok(parse_kinds("events", &m, &b) == 0 &&
 	   m == (BIT(KIND_EVENTFD) | BIT(KIND_SIGNALFD) | BIT(KIND_INOTIFY) | BIT(KIND_TIMERFD) |
 		 BIT(KIND_PIDFD)), "parse_kinds: \"events\"");
-	ok(parse_kinds("sysv,posix,pipe,fifo,unix,events,signal,lock", &m, &b) == 0 && m == all,
+	ok(parse_kinds("sockets", &m, &b) == 0 &&
+	   m == (BIT(KIND_UNIX) | BIT(KIND_INET) | BIT(KIND_NETLINK)), "parse_kinds: \"sockets\"");
+	ok(parse_kinds("sysv,posix,pipe,fifo,sockets,events,signal,lock", &m, &b) == 0 && m == all,
 	   "parse_kinds: every group and fd kind is all");
 	ok(parse_kinds("sysv,sysv_shm,sysv", &m, &b) == 0 && m == sysv, "parse_kinds: repeats are fine");
 	ok(parse_kinds("posix_sem,sysv", &m, &b) == 0 && m == (sysv | BIT(KIND_POSIX_SEM)),

@@ -3,7 +3,11 @@
  * a real system. TAP on stdout. */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/netlink_diag.h>
+#include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -491,6 +495,122 @@ static void test_proc_lines(void)
 	is_int(line(big, &r), -1, "proc: a 109-byte path refused");
 }
 
+/* ---- TCP/UDP (inet_diag) and netlink (netlink_diag) ---- */
+
+static void test_inet(void)
+{
+	struct inet_diag_msg m;
+	struct inet_diag_record r;
+	unsigned char buf[sizeof(m) + 8];
+	char ep[INET_ENDPOINT_MAX];
+
+	memset(&m, 0, sizeof(m));
+	m.idiag_family = AF_INET;
+	m.idiag_state = TCP_ESTABLISHED;
+	m.id.idiag_sport = htons(8080);
+	m.id.idiag_dport = htons(40000);
+	m.id.idiag_src[0] = htonl(0x7f000001);
+	m.id.idiag_src[1] = 0xdeadbeef;         /* junk past an IPv4 address is not kept */
+	m.id.idiag_dst[0] = htonl(0x7f000002);
+	m.idiag_rqueue = 7;
+	m.idiag_wqueue = 3;
+	m.idiag_uid = 1000;
+	m.idiag_inode = 4242;
+	memcpy(buf, &m, sizeof(m));
+	is_int(inet_diag_parse(buf, sizeof(m), &r), 0, "inet: an IPv4 TCP socket");
+	is_int(r.family, AF_INET, "inet: family");
+	is_int(r.state, TCP_ESTABLISHED, "inet: state");
+	is_int(r.sport, 8080, "inet: local port in host order");
+	is_int(r.dport, 40000, "inet: remote port in host order");
+	ok(r.src[0] == 127 && r.src[3] == 1 && r.src[4] == 0, "inet: local address, the rest zeroed");
+	is_int(r.rqueue, 7, "inet: receive queue");
+	is_int(r.wqueue, 3, "inet: send queue");
+	is_int(r.uid, 1000, "inet: uid");
+	is_u64(r.inode, 4242, "inet: inode");
+	inet_endpoint_format(r.family, r.src, r.sport, ep, sizeof(ep));
+	is_str(ep, "127.0.0.1:8080", "inet: endpoint text");
+	ok(inet_addr_loopback(r.family, r.dst), "inet: 127.0.0.2 is loopback");
+	is_int(inet_diag_parse(buf, sizeof(m) + 8, &r), 0, "inet: attributes after the message are ignored");
+	is_int(inet_diag_parse(buf, sizeof(m) - 1, &r), -1, "inet: a short message refused");
+	is_int(inet_diag_parse(NULL, 0, &r), -1, "inet: NULL refused");
+	m.idiag_family = AF_UNIX;
+	memcpy(buf, &m, sizeof(m));
+	is_int(inet_diag_parse(buf, sizeof(m), &r), -1, "inet: another family refused");
+
+	static const uint8_t v6_lo[16] = { [15] = 1 };
+	static const uint8_t v6_mapped_lo[16] = { [10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1 };
+	static const uint8_t v6_mapped_other[16] = { [10] = 0xff, [11] = 0xff, [12] = 10, [15] = 1 };
+	static const uint8_t v6_any[16] = { 0 };
+	static const uint8_t v4_other[4] = { 10, 0, 0, 1 };
+
+	memset(&m, 0, sizeof(m));
+	m.idiag_family = AF_INET6;
+	m.idiag_state = TCP_LISTEN;
+	m.id.idiag_sport = htons(53);
+	memcpy(m.id.idiag_src, v6_lo, 16);
+	memcpy(buf, &m, sizeof(m));
+	is_int(inet_diag_parse(buf, sizeof(m), &r), 0, "inet: an IPv6 listener");
+	inet_endpoint_format(r.family, r.src, r.sport, ep, sizeof(ep));
+	is_str(ep, "[::1]:53", "inet: IPv6 endpoint text in brackets");
+	ok(inet_addr_loopback(AF_INET6, v6_lo), "inet: ::1 is loopback");
+	ok(inet_addr_loopback(AF_INET6, v6_mapped_lo), "inet: ::ffff:127.0.0.1 is loopback");
+	ok(!inet_addr_loopback(AF_INET6, v6_mapped_other), "inet: ::ffff:10.0.0.1 is not");
+	ok(!inet_addr_loopback(AF_INET6, v6_any), "inet: :: is not");
+	ok(!inet_addr_loopback(AF_INET, v4_other), "inet: 10.0.0.1 is not");
+	ok(!inet_addr_loopback(AF_UNIX, v6_lo), "inet: another family is not");
+	inet_endpoint_format(AF_INET6, v6_mapped_lo, 65535, ep, sizeof(ep));
+	is_str(ep, "[::ffff:127.0.0.1]:65535", "inet: a mapped address");
+}
+
+static void test_netlink(void)
+{
+	struct netlink_diag_msg m;
+	unsigned char buf[sizeof(m) + 64];
+	struct netlink_diag_record r;
+	struct nlattr nla;
+	uint32_t mem[SK_MEMINFO_VARS] = { [SK_MEMINFO_RMEM_ALLOC] = 768, [SK_MEMINFO_WMEM_ALLOC] = 256 };
+
+	memset(&m, 0, sizeof(m));
+	m.ndiag_family = AF_NETLINK;
+	m.ndiag_type = SOCK_RAW;
+	m.ndiag_protocol = NETLINK_ROUTE;
+	m.ndiag_state = 1;
+	m.ndiag_portid = 1234;
+	m.ndiag_dst_portid = 0;
+	m.ndiag_dst_group = 5;
+	m.ndiag_ino = 99;
+	memcpy(buf, &m, sizeof(m));
+	is_int(netlink_diag_parse(buf, sizeof(m), &r), 0, "netlink: a message without attributes");
+	is_int(r.protocol, NETLINK_ROUTE, "netlink: protocol");
+	is_int(r.type, SOCK_RAW, "netlink: type");
+	is_int(r.state, TCP_ESTABLISHED, "netlink: connected is established");
+	is_int(r.portid, 1234, "netlink: port id");
+	is_int(r.dst_group, 5, "netlink: destination group");
+	is_u64(r.inode, 99, "netlink: inode");
+	ok(!r.has_meminfo, "netlink: no memory figures");
+
+	nla.nla_len = (uint16_t)(NLA_HDRLEN + sizeof(mem));
+	nla.nla_type = NETLINK_DIAG_MEMINFO;
+	memcpy(buf + sizeof(m), &nla, sizeof(nla));
+	memcpy(buf + sizeof(m) + NLA_HDRLEN, mem, sizeof(mem));
+	is_int(netlink_diag_parse(buf, sizeof(m) + NLA_HDRLEN + sizeof(mem), &r), 0, "netlink: with MEMINFO");
+	ok(r.has_meminfo && r.rmem == 768 && r.wmem == 256, "netlink: receive and send memory");
+	is_int(netlink_diag_parse(buf, sizeof(m) + NLA_HDRLEN + sizeof(mem) - 4, &r), -1,
+	       "netlink: an attribute running past the end refused");
+	nla.nla_len = NLA_HDRLEN + 4;
+	memcpy(buf + sizeof(m), &nla, sizeof(nla));
+	is_int(netlink_diag_parse(buf, sizeof(m) + NLA_HDRLEN + 4, &r), -1,
+	       "netlink: a MEMINFO too short for the send figure refused");
+	m.ndiag_state = 0;
+	memcpy(buf, &m, sizeof(m));
+	is_int(netlink_diag_parse(buf, sizeof(m), &r), 0, "netlink: unconnected");
+	is_int(r.state, TCP_CLOSE, "netlink: unconnected is close");
+	is_int(netlink_diag_parse(buf, sizeof(m) - 1, &r), -1, "netlink: a short message refused");
+	m.ndiag_family = AF_INET;
+	memcpy(buf, &m, sizeof(m));
+	is_int(netlink_diag_parse(buf, sizeof(m), &r), -1, "netlink: another family refused");
+}
+
 int main(void)
 {
 	test_diag_minimal();
@@ -501,5 +621,7 @@ int main(void)
 	test_diag_attr_walk();
 	test_diag_real();
 	test_proc_lines();
+	test_inet();
+	test_netlink();
 	return tap_done();
 }

@@ -74,7 +74,7 @@ for l in open(sys.argv[1]):
     o = json.loads(l)
     if o["kind"] == "sysv_shm": print(o["expect"]["id"])' "$TMPD/a.objs")
 
-start_tui 120 40 -d 0.5
+start_tui 160 40 -d 0.5
 check "the header is drawn" wait_screen "ipctop .* every 0.5s"
 check "the tab bar names every pane" wait_screen "1 Pipes 2 UNIX 3 POSIX mq .* P Procs"
 check "limits are drawn as meters" grep -q "msg\[.*%\]" "$TMPD/screen"

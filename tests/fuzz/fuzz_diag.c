@@ -1,4 +1,6 @@
-/* Fuzz target: the UNIX socket parsers of src/parse_diag.h. Every input goes to each:
+/* Fuzz target: the socket parsers of src/parse_diag.h. Every input goes to each:
+ *   inet_diag_parse, netlink_diag_parse  as unix_diag_parse below, checked against
+ *                             the fixed fields of the message
  *   unix_diag_parse           the whole input as one sock_diag payload, and the payload of
  *                             each message when the input is read as a netlink stream
  *                             (a recv() buffer of a dump)
@@ -12,7 +14,9 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/netlink_diag.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <netinet/tcp.h>
@@ -279,6 +283,53 @@ static void check_diag(const uint8_t *data, size_t size)
 }
 
 /* The input as netlink messages, as mnl_cb_run would walk a recv() buffer. */
+/* ---- inet_diag_parse, netlink_diag_parse ----------------------------------------- */
+
+/* Accepted exactly when long enough and of its family; the fixed fields as sent. */
+static void check_inet(const uint8_t *data, size_t size)
+{
+	unsigned char *d = dup_exact(data, size);
+	struct inet_diag_record r;
+	int rc = inet_diag_parse(d, size, &r);
+	bool want = size >= sizeof(struct inet_diag_msg) && (d[0] == AF_INET || d[0] == AF_INET6);
+
+	FUZZ_CHECK(rc == (want ? 0 : -1));
+	if (rc == 0) {
+		char ep[INET_ENDPOINT_MAX];
+
+		FUZZ_CHECK(r.family == d[0] && r.state == d[1]);
+		FUZZ_CHECK(r.sport == (d[4] << 8 | d[5]) && r.dport == (d[6] << 8 | d[7]));
+		FUZZ_CHECK(r.inode == le32(d + sizeof(struct inet_diag_msg) - 4));
+		inet_endpoint_format(r.family, r.src, r.sport, ep, sizeof(ep));
+		FUZZ_CHECK(strlen(ep) < sizeof(ep) - 1 && strchr(ep, ':') != NULL);
+		(void)inet_addr_loopback(r.family, r.dst);
+	}
+	free(d);
+}
+
+static void check_netlink(const uint8_t *data, size_t size)
+{
+	unsigned char *d = dup_exact(data, size);
+	struct netlink_diag_record r;
+	int rc = netlink_diag_parse(d, size, &r);
+
+	FUZZ_CHECK(rc == 0 || rc == -1);
+	if (size < sizeof(struct netlink_diag_msg) || d[0] != AF_NETLINK)
+		FUZZ_CHECK(rc == -1);
+	if (rc == 0) {
+		FUZZ_CHECK(r.protocol == d[2] && r.portid == le32(d + 4) && r.dst_portid == le32(d + 8));
+		FUZZ_CHECK(r.state == TCP_ESTABLISHED || r.state == TCP_CLOSE);
+	}
+	free(d);
+}
+
+static void check_sock_msgs(const uint8_t *data, size_t size)
+{
+	check_diag(data, size);
+	check_inet(data, size);
+	check_netlink(data, size);
+}
+
 static void check_diag_stream(const uint8_t *data, size_t size)
 {
 	size_t off = 0;
@@ -290,7 +341,7 @@ static void check_diag_stream(const uint8_t *data, size_t size)
 		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > size - off)
 			break;
 		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY)
-			check_diag(data + off + sizeof(h), h.nlmsg_len - sizeof(h));
+			check_sock_msgs(data + off + sizeof(h), h.nlmsg_len - sizeof(h));
 		if (NLMSG_ALIGN(h.nlmsg_len) >= size - off)
 			break;
 		off += NLMSG_ALIGN(h.nlmsg_len);
@@ -358,7 +409,7 @@ static void check_proc_line(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	check_diag(data, size);
+	check_sock_msgs(data, size);
 	check_diag_stream(data, size);
 
 	check_proc_line(data, size);
