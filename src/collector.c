@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@ struct collector {
 	bool requested, running, stop;
 	struct snapshot *ready;     /* finished, not yet taken */
 	int efd;
+	pid_t cmdline_pid;          /* a process whose command line is read too, 0 none */
 };
 
 static void *collector_main(void *arg)
@@ -35,11 +37,26 @@ static void *collector_main(void *arg)
 			break;
 		c->requested = false;
 		c->running = true;
+
+		/* the options, plus the process whose page is open (its command line is
+		 * read here, not in the main thread: the read can stall on its mm lock) */
+		struct collect_opts opts = *c->opts;
+		pid_t extra = c->cmdline_pid;
+		pid_t *pids = NULL;
+
 		pthread_mutex_unlock(&c->lock);
+		if (extra > 0) {
+			pids = xcalloc(opts.npids + 1, sizeof(*pids));
+			if (opts.npids)
+				memcpy(pids, opts.pids, opts.npids * sizeof(*pids));
+			pids[opts.npids++] = extra;
+			opts.pids = pids;
+		}
 
 		struct snapshot *snap = snapshot_new();
 
-		snapshot_collect(snap, c->opts);
+		snapshot_collect(snap, &opts);
+		free(pids);
 
 		pthread_mutex_lock(&c->lock);
 		c->running = false;
@@ -69,11 +86,19 @@ struct collector *collector_start(const struct collect_opts *opts)
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
 
-	/* signals (SIGINT, SIGWINCH...) go to the main thread, which owns the terminal */
+	/* the asynchronous signals (SIGINT, SIGWINCH...) go to the main thread, which owns
+	 * the terminal; a fault in the worker (SIGSEGV...) must still reach the crash
+	 * handler there, so those stay unblocked */
+	static const int async_signals[] = {
+		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT, SIGCHLD, SIGPIPE,
+		SIGALRM, SIGUSR1, SIGUSR2, SIGTTIN, SIGTTOU,
+	};
 	sigset_t all, old;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	sigemptyset(&all);
+	for (size_t i = 0; i < sizeof(async_signals) / sizeof(async_signals[0]); i++)
+		sigaddset(&all, async_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int err = pthread_create(&c->thread, NULL, collector_main, c);
 
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -105,6 +130,13 @@ struct snapshot *collector_take(struct collector *c)
 	c->ready = NULL;
 	pthread_mutex_unlock(&c->lock);
 	return snap;
+}
+
+void collector_set_cmdline_pid(struct collector *c, pid_t pid)
+{
+	pthread_mutex_lock(&c->lock);
+	c->cmdline_pid = pid;
+	pthread_mutex_unlock(&c->lock);
 }
 
 void collector_request(struct collector *c)

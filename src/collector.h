@@ -15,6 +15,8 @@ struct collector *collector_start(const struct collect_opts *opts);
 int collector_fd(const struct collector *c);
 /* The newest finished snapshot (the caller frees it), or NULL. */
 struct snapshot *collector_take(struct collector *c);
+/* The collections to come also read this process's command line (0: none more). */
+void collector_set_cmdline_pid(struct collector *c, pid_t pid);
 /* Collect now; asked during a collection, another follows it. */
 void collector_request(struct collector *c);
 /* Whether a collection is running or asked for. */

@@ -111,7 +111,7 @@ static void doc_holders(struct doc *d, const struct snapshot *snap, const struct
 	for (size_t i = 0; i < n; i++) {
 		const struct process *p = snapshot_process(snap, h[i].pid);
 		char *comm = pid_comm(snap, h[i].pid, utf8);
-		const char *user = p ? user_name(p->euid) : "?";
+		const char *user = p ? user_label(p->euid) : "?";
 		char *uesc = text_escape(user, strlen(user), utf8, NULL);
 		char where[64];
 
@@ -318,7 +318,7 @@ void doc_process(struct doc *d, const struct snapshot *snap, pid_t pid, bool utf
 		return;
 	}
 	char *comm = text_escape(p->comm, strlen(p->comm), utf8, NULL);
-	const char *user = user_name(p->euid);
+	const char *user = user_label(p->euid);
 	char *uesc = text_escape(user, strlen(user), utf8, NULL);
 	char *pcomm = pid_comm(snap, p->ppid, utf8);
 	char started[40] = "-";
@@ -339,7 +339,8 @@ void doc_process(struct doc *d, const struct snapshot *snap, pid_t pid, bool utf
 	free(uesc);
 	free(pcomm);
 
-	char *cmdline = proc_cmdline(pid);
+	/* read by the collector once the page is open: the next snapshot has it */
+	const char *cmdline = p->cmdline;
 
 	if (cmdline) {
 		size_t len = strlen(cmdline);
@@ -347,7 +348,6 @@ void doc_process(struct doc *d, const struct snapshot *snap, pid_t pid, bool utf
 
 		doc_printf(d, LS_NORMAL, "  %-22s %s", _("command line"), c);
 		free(c);
-		free(cmdline);
 	}
 	if (p->unreadable)
 		doc_add(d, LS_STALE, xstrdup(_("  its descriptors or mappings could not be read: "

@@ -117,7 +117,24 @@ static bool process_matches(const struct snapshot *snap, pid_t pid, const char *
 
 	return pid > 0 && (number_contains((uint64_t)pid, "%" PRIu64, needle, nlen) ||
 			   (p && (str_contains(p->comm, needle, nlen) ||
-				  str_contains(user_name(p->euid), needle, nlen))));
+				  str_contains(user_label(p->euid), needle, nlen))));
+}
+
+bool process_matches_text(const struct snapshot *snap, pid_t pid, const char *text)
+{
+	size_t nlen = text ? strlen(text) : 0;
+
+	if (nlen == 0)
+		return true;
+	char *needle = xstrdup(text);
+
+	for (char *c = needle; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+
+	bool hit = process_matches(snap, pid, needle, nlen);
+
+	free(needle);
+	return hit;
 }
 
 bool object_matches(const struct snapshot *snap, const struct ipc_object *o, const char *text)
@@ -169,7 +186,7 @@ bool object_matches(const struct snapshot *snap, const struct ipc_object *o, con
 	}
 	hit = hit || (o->inode && number_contains(o->inode, "%" PRIu64, needle, nlen));
 	if (o->kind <= KIND_FIFO || o->kind == KIND_LOCK)
-		hit = hit || str_contains(user_name(o->uid), needle, nlen);
+		hit = hit || str_contains(user_label(o->uid), needle, nlen);
 	for (size_t i = 0; i < o->nholders && !hit; i++)
 		hit = process_matches(snap, o->holders[i].pid, needle, nlen);
 	free(needle);
@@ -473,7 +490,7 @@ static int proc_compare(const void *pa, const void *pb, void *arg)
 	case PC_PID:
 		break;
 	case PC_USER:
-		r = strcmp(user_name(a->p->euid), user_name(b->p->euid));
+		r = strcmp(user_label(a->p->euid), user_label(b->p->euid));
 		break;
 	case PC_STATE:
 		r = (a->p->state > b->p->state) - (a->p->state < b->p->state);

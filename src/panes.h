@@ -58,6 +58,8 @@ const struct ipc_object **pane_rows(const struct snapshot *snap, enum pane_id pa
 /* Whether the object matches text (case-insensitive): its name or path, SysV key
  * (0x...) or id, inode, owner, or the pid, command or user of a holder. */
 bool object_matches(const struct snapshot *snap, const struct ipc_object *o, const char *text);
+/* Whether the process matches text (case-insensitive): its pid, command or user. */
+bool process_matches_text(const struct snapshot *snap, pid_t pid, const char *text);
 
 /* What recognises an object from one snapshot to the next. */
 struct obj_ident {

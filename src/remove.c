@@ -342,8 +342,24 @@ static int refuse(struct act *a, const char *op, int e, const char *reason, cons
 		va_end(ap2);
 		va_end(ap);
 	}
-	snprintf(a->msg, a->len, "%s: %s: %s%s%s%s", a->desc, _(op), e ? err_text(e, true) : _(reason),
-		 detail ? " (" : "", d, detail ? ")" : "");
+	/* the operation and the reason always fit: a long name is cut instead */
+	struct strbuf tail = { 0 };
+
+	strbuf_printf(&tail, ": %s: %s%s%s%s", _(op), e ? err_text(e, true) : _(reason),
+		      detail ? " (" : "", d, detail ? ")" : "");
+
+	size_t dlen = strlen(a->desc);
+
+	if (a->len > 0 && dlen + tail.len + 1 > a->len && tail.len + 8 < a->len) {
+		dlen = a->len - tail.len - 5;
+		/* not inside a UTF-8 sequence */
+		while (dlen > 0 && ((unsigned char)a->desc[dlen] & 0xc0) == 0x80)
+			dlen--;
+		snprintf(a->msg, a->len, "%.*s...%s", (int)dlen, a->desc, tail.s);
+	} else {
+		snprintf(a->msg, a->len, "%s%s", a->desc, tail.s);
+	}
+	free(tail.s);
 
 	struct strbuf log = { 0 };
 

@@ -41,10 +41,10 @@
 #define VIEW_DEPTH 32
 #define INPUT_MAX 200
 #define STATUS_SECONDS 5.0
-#define DIALOG_MAX_OBJECTS 6
+#define EVENT_MIN_INTERVAL 0.5   /* seconds between collections that inotify asks for */
 
 static volatile sig_atomic_t tui_stop;
-static bool curses_active;
+static volatile sig_atomic_t curses_active;
 
 static void tui_on_signal(int sig)
 {
@@ -114,6 +114,8 @@ struct tui {
 	struct snapshot *snap, *prev;
 	struct ident_index ix, prev_ix;
 	double next_refresh;
+	double event_due;       /* a collection asked for by inotify, at this time; 0 none */
+	double last_request;    /* when a collection was last asked for */
 	bool paused;
 	int inotify_fd;
 
@@ -815,7 +817,7 @@ static const char *proc_cell(const struct proc_row *r, enum proc_col c, char *bu
 		snprintf(buf, len, "%d", (int)r->p->pid);
 		break;
 	case PC_USER:
-		return user_name(r->p->euid);
+		return user_label(r->p->euid);
 	case PC_STATE:
 		snprintf(buf, len, "%c", r->p->state);
 		break;
@@ -1196,12 +1198,20 @@ static char **wrap_lines(char **in, size_t n, size_t width, size_t *nout)
 	return out;
 }
 
-/* A centred box with lines; returns the key that closed it (one of keys, or ERR on quit). */
+/* A centred box with lines; returns the key that closed it (one of keys, or ERR on quit).
+ * Keys typed before the box was drawn are discarded, and the lines scroll (Up, Down,
+ * PgUp, PgDn). A confirmation (keys holding 'y') takes its 'y' only once every line has
+ * been on the screen: nobody agrees to remove what they were not shown. */
 static int dialog(struct tui *t, const char *title, char **raw, size_t nraw, const char *keys,
 		  const char *hint)
 {
+	bool confirm = strchr(keys, 'y') != NULL;
+	size_t top = 0, seen = 0;     /* first line shown; lines shown so far */
+
+	flushinp();
 	for (;;) {
 		int rows, cols;
+		bool fits = false;
 
 		getmaxyx(stdscr, rows, cols);
 		draw(t);
@@ -1209,15 +1219,22 @@ static int dialog(struct tui *t, const char *title, char **raw, size_t nraw, con
 		size_t n;
 		char **lines = wrap_lines(raw, nraw, w > 4 ? (size_t)(w - 4) : 1, &n);
 		int h = (int)n + 4 > rows - 2 ? rows - 2 : (int)n + 4;
+		size_t body = h > 3 ? (size_t)(h - 3) : 0;
 
 		if (w < 10 || h < 4) {
-			/* too small for a box: the question on the status line */
+			/* too small for a box: the question on the status line, and no 'y' */
 			move(rows - 1, 0);
 			clrtoeol();
-			put_clipped(rows - 1, 0, title, 0, cols);
+			put_clipped(rows - 1, 0, confirm ? _("Too small to show what would be removed: n")
+						     : title, 0, cols);
 		} else {
 			int y0 = (rows - h) / 2, x0 = (cols - w) / 2;
 
+			if (top + body > n)
+				top = n > body ? n - body : 0;
+			if (top + body > seen)
+				seen = top + body;
+			fits = seen >= n;
 			for (int y = y0; y < y0 + h; y++)
 				mvhline(y, x0, ' ', w);
 			attron(A_BOLD);
@@ -1231,12 +1248,17 @@ static int dialog(struct tui *t, const char *title, char **raw, size_t nraw, con
 			mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
 			put_clipped(y0, x0 + 2, title, 0, w - 4);
 			attroff(A_BOLD);
-			for (int i = 0; i < h - 3 && (size_t)i < n; i++)
-				put_clipped(y0 + 1 + i, x0 + 2, lines[i], 0, w - 4);
-			if ((size_t)(h - 3) < n)
-				put_clipped(y0 + h - 2, x0 + w - 8, "...", 0, 4);
+			for (size_t i = 0; i < body && top + i < n; i++)
+				put_clipped(y0 + 1 + (int)i, x0 + 2, lines[top + i], 0, w - 4);
 			attron(t->attr[C_KEY]);
-			put_clipped(y0 + h - 2, x0 + 2, hint, 0, w - 4);
+			if (top + body < n) {
+				char more[80];
+
+				snprintf(more, sizeof(more), _("Down: %zu more lines"), n - top - body);
+				put_clipped(y0 + h - 2, x0 + 2, more, 0, w - 4);
+			} else {
+				put_clipped(y0 + h - 2, x0 + 2, hint, 0, w - 4);
+			}
 			attroff(t->attr[C_KEY]);
 		}
 		refresh();
@@ -1247,12 +1269,35 @@ static int dialog(struct tui *t, const char *title, char **raw, size_t nraw, con
 
 		if (tui_stop)
 			return ERR;
-		if (ch == KEY_RESIZE || ch == ERR)
+		switch (ch) {
+		case KEY_UP:
+			top -= top > 0;
 			continue;
-		if (ch == 27)
+		case KEY_DOWN:
+			top++;
+			continue;
+		case KEY_PPAGE:
+			top = top > body ? top - body : 0;
+			continue;
+		case KEY_NPAGE:
+		case ' ':
+			top += body ? body : 1;
+			continue;
+		case KEY_RESIZE:
+		case ERR:
+			continue;
+		case 27:
 			ch = 'n';
-		if (ch == '\n' || ch == KEY_ENTER)
+			break;
+		case KEY_ENTER:
+		case '\r':     /* nonl(): Return is CR */
 			ch = '\n';
+			break;
+		}
+		if ((ch == 'y' || ch == 'Y') && confirm && !fits) {
+			beep();        /* not everything was shown yet */
+			continue;
+		}
 		if (ch > 0 && ch < 256 && strchr(keys, ch))
 			return ch;
 	}
@@ -1423,10 +1468,6 @@ static enum reaction do_remove(struct tui *t)
 			continue;
 		}
 		ok++;
-		if (ok > DIALOG_MAX_OBJECTS) {
-			free(desc);
-			continue;
-		}
 		struct strbuf b = { 0 };
 		char meaning[512];
 
@@ -1436,8 +1477,6 @@ static enum reaction do_remove(struct tui *t)
 		free(b.s);
 		lines[nl++] = xasprintf("  %s", removal_meaning(targets[i], meaning, sizeof(meaning)));
 	}
-	if (ok > DIALOG_MAX_OBJECTS)
-		lines[nl++] = xasprintf(_("... and %zu more"), ok - DIALOG_MAX_OBJECTS);
 	if (ok == 0) {
 		int k = dialog(t, _("Nothing here can be removed"), lines, nl, "\nn", _("Enter: close"));
 
@@ -1576,16 +1615,8 @@ static void choose_sort(struct tui *t)
 
 static bool row_matches(struct tui *t, size_t i, const char *text)
 {
-	if (t->pane == PANE_PROCS) {
-		size_t n;
-		struct proc_row *one = proc_rows(t->snap, text, PC_PID, false, &n);
-		bool hit = false;
-
-		for (size_t k = 0; k < n && !hit; k++)
-			hit = one[k].p->pid == t->prows[i].p->pid;
-		free(one);
-		return hit;
-	}
+	if (t->pane == PANE_PROCS)
+		return process_matches_text(t->snap, t->prows[i].p->pid, text);
 	return object_matches(t->snap, t->rows[i], text);
 }
 
@@ -1640,7 +1671,7 @@ static enum reaction input_key(struct tui *t, wint_t wc, bool fkey)
 
 	if (!fkey && (wc == 27)) {
 		if (t->input == IN_SEARCH)
-			ps->sel = t->search_from;
+			ps->sel = t->search_from < t->nrows ? t->search_from : 0;
 		else
 			buf[0] = '\0';
 		t->input = IN_NONE;
@@ -1662,7 +1693,7 @@ static enum reaction input_key(struct tui *t, wint_t wc, bool fkey)
 	}
 	if (t->input == IN_SEARCH) {
 		if (!search_next(t, t->search_from))
-			ps->sel = t->search_from;
+			ps->sel = t->search_from < t->nrows ? t->search_from : 0;
 		return R_REDRAW;
 	}
 	ps->sel = 0;
@@ -1690,6 +1721,7 @@ static enum reaction open_selected(struct tui *t)
 		remember_selection(t);
 		if (t->pane == PANE_PROCS) {
 			push_view(t, (struct view){ .type = V_PROCESS, .pid = t->prows[ps->sel].p->pid });
+			return R_REDRAW | R_COLLECT;   /* with its command line */
 		} else {
 			struct view nv = { .type = V_OBJECT };
 
@@ -1704,6 +1736,7 @@ static enum reaction open_selected(struct tui *t)
 
 	if (l->pid) {
 		push_view(t, (struct view){ .type = V_PROCESS, .pid = l->pid });
+		return R_REDRAW | R_COLLECT;   /* with its command line */
 	} else if (l->has_obj) {
 		push_view(t, (struct view){ .type = V_OBJECT, .obj = l->obj });
 	} else {
@@ -2006,6 +2039,15 @@ static bool drain(int fd)
 	return any;
 }
 
+static void request_collection(struct tui *t)
+{
+	const struct view *v = top_view(t);
+
+	t->last_request = now_seconds();
+	collector_set_cmdline_pid(t->collector, v->type == V_PROCESS ? v->pid : 0);
+	collector_request(t->collector);
+}
+
 int tui_run(const struct collect_opts *co, const struct render_opts *ro, const struct tui_opts *to)
 {
 	struct sigaction sa = { .sa_handler = tui_on_signal };
@@ -2021,24 +2063,40 @@ int tui_run(const struct collect_opts *co, const struct render_opts *ro, const s
 	for (int p = 0; p < PANE_COUNT; p++)
 		pane_init(t, p);
 
-	t->collector = collector_start(co);
-	if (!t->collector) {
-		fprintf(stderr, "ipctop: %s: %s\n", _("cannot start the collection thread"), strerror(errno));
+	/* the terminal first: newterm fails with a message where initscr would exit(),
+	 * with no worker running yet */
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+
+	if (!scr) {
+		const char *term = getenv("TERM");
+
+		fprintf(stderr, "ipctop: %s '%s'\n", _("cannot use the terminal type"), term ? term : "");
 		free(t);
 		return EXIT_FAILURE;
 	}
-	collector_request(t->collector);
+	endwin();       /* until the worker runs */
+
+	t->collector = collector_start(co);
+	if (!t->collector) {
+		fprintf(stderr, "ipctop: %s: %s\n", _("cannot start the collection thread"), strerror(errno));
+		delscreen(scr);
+		free(t);
+		return EXIT_FAILURE;
+	}
+	request_collection(t);
 	t->inotify_fd = watch_dirs();
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGSEGV, &crash, NULL);
 	sigaction(SIGBUS, &crash, NULL);
 	sigaction(SIGFPE, &crash, NULL);
+	sigaction(SIGILL, &crash, NULL);
 	sigaction(SIGABRT, &crash, NULL);
 
-	initscr();
+	refresh();      /* back to the screen newterm set up */
 	curses_active = true;
 	cbreak();
 	noecho();
@@ -2063,6 +2121,8 @@ int tui_run(const struct collect_opts *co, const struct render_opts *ro, const s
 
 		if (t->status[0] && t->status_until > now && t->status_until - now < wait)
 			wait = t->status_until - now;
+		if (t->event_due != 0 && t->event_due - now < wait)
+			wait = t->event_due - now;
 		if (collector_busy(t->collector) && wait > 0.5)
 			wait = 0.5;     /* the header says [collecting] until it ends */
 		int ms = wait <= 0 ? 0 : wait > 60 ? 60000 : (int)(wait * 1000) + 1;
@@ -2084,9 +2144,14 @@ int tui_run(const struct collect_opts *co, const struct render_opts *ro, const s
 				dirty = true;
 			}
 		}
+		/* a burst of creations in /dev/shm must not become a burst of collections */
 		if (r > 0 && t->inotify_fd >= 0 && (pfd[2].revents & POLLIN) && drain(t->inotify_fd) &&
-		    !t->paused)
-			collector_request(t->collector);
+		    !t->paused && t->event_due == 0)
+			t->event_due = fmax(now_seconds(), t->last_request + EVENT_MIN_INTERVAL);
+		if (t->event_due != 0 && now_seconds() >= t->event_due && !collector_busy(t->collector)) {
+			request_collection(t);
+			t->event_due = 0;
+		}
 
 		/* every key waiting, then one redraw; the rows are rebuilt after each key
 		 * that asks for it, since the next key acts on them */
@@ -2106,11 +2171,11 @@ int tui_run(const struct collect_opts *co, const struct render_opts *ro, const s
 		if (react & R_QUIT)
 			break;
 		if (react & R_COLLECT)
-			collector_request(t->collector);
+			request_collection(t);
 		if (react)
 			dirty = true;
 		if (!t->paused && now_seconds() >= t->next_refresh && !collector_busy(t->collector)) {
-			collector_request(t->collector);
+			request_collection(t);
 			t->next_refresh = INFINITY;
 			dirty = true;
 		}
@@ -2121,6 +2186,12 @@ int tui_run(const struct collect_opts *co, const struct render_opts *ro, const s
 	}
 	endwin();
 	curses_active = false;
+	/* the terminal is restored: a second Ctrl-C during a slow last collection ends
+	 * ipctop at once */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
 
 	collector_stop(t->collector);
 	if (t->inotify_fd >= 0)
@@ -2137,5 +2208,6 @@ int tui_run(const struct collect_opts *co, const struct render_opts *ro, const s
 	}
 	free(t->tags);
 	free(t);
+	delscreen(scr);
 	return EXIT_SUCCESS;
 }

@@ -67,6 +67,7 @@ struct name_entry {
 	unsigned int id;
 	bool used;
 	char *name;        /* NULL: looked up, has no name */
+	char *number;      /* the id as text, made when asked for a label of a nameless id */
 };
 
 struct name_cache {
@@ -132,10 +133,25 @@ const char *group_name(gid_t gid)
 	return e->name;
 }
 
+const char *user_label(uid_t uid)
+{
+	const char *name = user_name(uid);
+	struct name_entry *e;
+
+	if (name)
+		return name;
+	e = cache_slot(&users, uid);
+	if (!e->number)
+		e->number = xasprintf("%u", (unsigned int)uid);
+	return e->number;
+}
+
 static void cache_free(struct name_cache *c)
 {
-	for (size_t i = 0; i < c->size; i++)
+	for (size_t i = 0; i < c->size; i++) {
 		free(c->e[i].name);
+		free(c->e[i].number);
+	}
 	free(c->e);
 	memset(c, 0, sizeof(*c));
 }

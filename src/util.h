@@ -12,6 +12,8 @@ char *read_fd(int fd, size_t max, size_t *len);
 /* Cached uid/gid to name; NULL when the id has no name. */
 const char *user_name(uid_t uid);
 const char *group_name(gid_t gid);
+/* The user's name, or its number as text when it has none: never NULL. */
+const char *user_label(uid_t uid);
 void names_cache_free(void);
 
 #endif

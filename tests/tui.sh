@@ -207,9 +207,57 @@ keys y
 check "removing an object whose identity changed is refused" wait_screen "1 failed"
 check "saying why" grep -qi "changed\|inode" "$TMPD/screen"
 keys Enter
+check "Enter closes the report" wait_gone "1 failed"
 check "the new object is left alone" test -s "/dev/shm/${P}chg"
 rm -f "/dev/shm/${P}chg"
 keys p Escape
+check "p resumes the refresh" wait_gone "\[paused\]"
+check "Esc clears the filter" wait_gone "filter: ${P}chg"
+
+# keys typed ahead never answer the removal question, and 'y' waits until every
+# object to remove has been on the screen
+for i in 1 2 3 4 5 6; do : >"/dev/shm/${P}many$i"; done
+keys 5
+wait_screen "${P}many6"
+keys '\'
+type_text "${P}many"
+keys Enter
+keys t t t t t t
+tm send-keys -t t d y
+sleep 0.5
+check "d and y typed together: the dialog still asks" wait_screen "Remove 6 objects?"
+check "  and nothing is removed" test -e "/dev/shm/${P}many1"
+keys n
+tm resize-window -t t -x 160 -y 14 2>/dev/null || tm resize-pane -t t -x 160 -y 14
+sleep 0.3
+keys d
+check "a dialog too long for the window says there is more" wait_screen "Down: [0-9]* more lines"
+keys y
+check "  y before the end was shown removes nothing" test -e "/dev/shm/${P}many6"
+keys NPage NPage NPage NPage NPage
+check "  scrolled to the end, it offers y" wait_screen "y: remove"
+keys y
+check "  then y removes all six" wait_screen "Removed 6 objects"
+check "  and they are gone" sh -c "! ls /dev/shm | grep -q '^${P}many'"
+tm resize-window -t t -x 160 -y 40 2>/dev/null || tm resize-pane -t t -x 160 -y 40
+keys Escape
+
+# a process whose user has no name: its number is shown, nothing breaks
+setpriv --reuid=54321 --regid=54321 --clear-groups sleep 600 </dev/null | sleep 600 &
+nameless_reader=$!
+i=0
+while [ $i -lt 100 ] && ! nameless=$(pgrep -u 54321 -x sleep); do i=$((i + 1)); sleep 0.05; done
+keys P r
+keys '\'
+type_text "54321"
+keys Enter
+check "the processes pane shows a nameless user's number" wait_screen " 54321 .*sleep"
+keys Enter
+check "and the process's page opens" wait_screen "^Process $nameless (sleep"
+check "  with its command line, read by the collector" wait_screen "command line  *sleep 600"
+keys Escape Escape 5
+kill "$nameless" "$nameless_reader" 2>/dev/null
+wait "$nameless_reader" 2>/dev/null
 
 # help
 keys '?'
