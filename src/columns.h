@@ -41,6 +41,7 @@ enum col_type {
 	CT_BOOLFIELD, /* bool field */
 	CT_STRFIELD,  /* char array field */
 	CT_OFFSET,    /* uint64_t file offset, UINT64_MAX shown as EOF */
+	CT_TARGETS,   /* epoll's watched fds */
 };
 
 /* When a column's field is valid. */
@@ -60,6 +61,8 @@ enum col_cond {
 	CC_NAMED,     /* name != NULL */
 	CC_FILE,      /* file_inode != 0 */
 	CC_SIGQ,      /* has_attr (SigQ read) */
+	CC_SIZE,      /* has_size */
+	CC_STAT,      /* has_stat */
 };
 
 struct column {
@@ -80,6 +83,7 @@ enum cell_type {
 	CELL_SIGSET,  /* u is the mask */
 	CELL_INODES,  /* obj's pending */
 	CELL_WATCHES, /* obj's watches */
+	CELL_TARGETS, /* obj's epoll targets */
 };
 
 /* A column's value for one object, before formatting. */
@@ -91,7 +95,8 @@ struct cell {
 	size_t len;
 	bool b;
 	bool by_u;                /* CELL_STR that sorts by u (a device number) */
-	const struct ipc_object *obj; /* CELL_SEMS, CELL_STALE, CELL_INODES, CELL_WATCHES */
+	const struct ipc_object *obj; /* CELL_SEMS, CELL_STALE, CELL_INODES, CELL_WATCHES,
+				       * CELL_TARGETS */
 	const struct holder *holders; /* CELL_HOLDERS */
 	size_t nholders;
 	char buf[32];             /* storage for short formatted strings */
@@ -113,6 +118,8 @@ const char *sock_state_name(int state);
 const char *clock_name(int clockid);
 /* "r", "w", "rw" or "-". */
 const char *access_name(unsigned int access);
+/* "master", "slave", or NULL for no end. */
+const char *end_name(enum holder_end role);
 
 extern const struct column columns[];
 extern const size_t ncolumns;
