@@ -20,7 +20,8 @@
 #define MAX_TEXT_HOLDERS 8
 #define MAX_TEXT_LIST 16
 
-/* "1234:cat:3w" per descriptor, "1234:cat:mmap(rw)" per mapping. The command is escaped. */
+/* "1234:cat:3w" per descriptor ("1234:sshd:9u(master)" with an end), "1234:cat:mmap(rw)"
+ * per mapping. The command is escaped. */
 static char *holders_text(const struct snapshot *snap, const struct holder *h, size_t n,
 			  bool utf8, size_t *width)
 {
@@ -39,7 +40,9 @@ static char *holders_text(const struct snapshot *snap, const struct holder *h, s
 		if (h[i].fd >= 0)
 			strbuf_printf(&b, ":%d%s", h[i].fd,
 				  h[i].access == (HOLD_READ | HOLD_WRITE) ? "u" : access_name(h[i].access));
-		else
+		if (h[i].fd >= 0 && end_name(h[i].role))
+			strbuf_printf(&b, "(%s)", end_name(h[i].role));
+		else if (h[i].fd < 0)
 			strbuf_printf(&b, ":mmap(%s)", access_name(h[i].access));
 		/* every byte but the escaped command is ASCII */
 		w += b.len - before - strlen(comm) + cw;
@@ -144,6 +147,20 @@ char *cell_text(const struct snapshot *snap, int col, const struct ipc_object *o
 			strbuf_printf(&b, "%s%" PRIu64, i ? "," : "", o->pending[i]);
 		if (o->npending > MAX_TEXT_LIST)
 			strbuf_printf(&b, ",+%zu", o->npending - MAX_TEXT_LIST);
+		if (!b.len)
+			strbuf_add(&b, "-", 1);
+		*width = b.len;
+		return b.s;
+	}
+	case CELL_TARGETS: {
+		struct strbuf b = { 0 };
+
+		strbuf_add(&b, "", 0);
+		for (size_t i = 0; i < o->ntargets && i < MAX_TEXT_LIST; i++)
+			strbuf_printf(&b, "%s%d:0x%" PRIx32 "@%" PRIu64, i ? "," : "", o->targets[i].fd,
+				      o->targets[i].events, o->targets[i].inode);
+		if (o->ntargets > MAX_TEXT_LIST)
+			strbuf_printf(&b, ",+%zu", o->ntargets - MAX_TEXT_LIST);
 		if (!b.len)
 			strbuf_add(&b, "-", 1);
 		*width = b.len;

@@ -47,6 +47,9 @@ enum {
 	C_LOCK_TYPE, C_LOCK_ACCESS, C_LOCK_MANDATORY, C_LOCK_WAITING, C_LOCK_NUM, C_LOCK_START,
 	C_LOCK_END,
 	C_PROTO, C_LOCAL, C_REMOTE, C_PORTID, C_DST_PORTID, C_DST_GROUP, C_MEM_RECV, C_MEM_SEND,
+	C_EPOLL_NTARGETS, C_EPOLL_TARGETS,
+	C_PTY_INDEX, C_PTY_TTY, C_MASTERS, C_SLAVES,
+	C_MAP_NAME, C_MAP_SIZE, C_STAT_OWNER, C_STAT_UID, C_STAT_MODE, C_STAT_MODIFY_TIME,
 	C_COUNT
 };
 
@@ -161,6 +164,18 @@ const struct column columns[] = {
 	[C_DST_GROUP]  = { "dst_group", "DST-GROUP", CT_U32, F(dst_group), CC_ALWAYS, 0, N_("multicast group it sends to by default, 0 none") },
 	[C_MEM_RECV]   = { "recv_memory_bytes", "RECV-MEM", CT_U32, F(rqueue), CC_QUEUES, 0, N_("memory held by messages received and not yet read") },
 	[C_MEM_SEND]   = { "send_memory_bytes", "SEND-MEM", CT_U32, F(wqueue), CC_QUEUES, 0, N_("memory held by messages being sent") },
+	[C_EPOLL_NTARGETS] = { "target_count", "NTARGETS", CT_U64, F(count), CC_ALWAYS, 0, N_("number of descriptors the instance watches") },
+	[C_EPOLL_TARGETS] = { "targets", "TARGETS", CT_TARGETS, 0, CC_ALWAYS, 0, N_("watched descriptors: fd, events and the file's inode") },
+	[C_PTY_INDEX]  = { "index", "INDEX", CT_INT, F(id), CC_ALWAYS, 0, N_("pseudo-terminal number (N of /dev/pts/N)") },
+	[C_PTY_TTY]    = { "tty", "TTY", CT_NAME, 0, CC_NAMED, 0, N_("terminal name as ps shows it: pts/N") },
+	[C_MASTERS]    = { "masters", "MASTERS", CT_INT, F(masters), CC_ALWAYS, 0, N_("descriptors open on the master end (ptmx)") },
+	[C_SLAVES]     = { "slaves", "SLAVES", CT_INT, F(slaves), CC_ALWAYS, 0, N_("descriptors open on the slave end (/dev/pts/N)") },
+	[C_MAP_NAME]   = { "name", "NAME", CT_NAME, 0, CC_NAMED, 0, N_("name given to memfd_create, or to a shared anonymous mapping with prctl") },
+	[C_MAP_SIZE]   = { "size_bytes", "SIZE", CT_U64, F(size), CC_SIZE, 0, N_("size in bytes of the file (shared anonymous: of the longest mapping)") },
+	[C_STAT_OWNER] = { "owner", "OWNER", CT_USER, F(uid), CC_STAT, 0, N_("owner's user name") },
+	[C_STAT_UID]   = { "uid", "UID", CT_ID, F(uid), CC_STAT, 0, N_("owner's user id") },
+	[C_STAT_MODE]  = { "mode", "MODE", CT_MODE, F(mode), CC_STAT, 0, N_("permission bits, octal") },
+	[C_STAT_MODIFY_TIME] = { "modify_time", "MODIFIED", CT_TIME, F(time_b), CC_STAT, 0, N_("time of the last modification") },
 };
 const size_t ncolumns = C_COUNT;
 
@@ -268,6 +283,26 @@ static const int lock_defaults[] = {
 	C_LOCK_NUM, C_LOCK_TYPE, C_LOCK_ACCESS, C_LOCK_WAITING, C_PID, C_PID_CMD, C_LOCK_START,
 	C_LOCK_END, C_INODE, C_PATH, END
 };
+static const int epoll_cols[] = { C_EPOLL_NTARGETS, C_EPOLL_TARGETS, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
+static const int epoll_defaults[] = { C_EPOLL_NTARGETS, C_HOLDERS, C_EPOLL_TARGETS, END };
+static const int pty_cols[] = {
+	C_PTY_INDEX, C_PTY_TTY, C_MASTERS, C_SLAVES, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int pty_defaults[] = { C_PTY_INDEX, C_PTY_TTY, C_MASTERS, C_SLAVES, C_HOLDERS, END };
+static const int memfd_cols[] = {
+	C_MAP_NAME, C_INODE, C_DEV, C_MAP_SIZE, C_STAT_OWNER, C_STAT_UID, C_STAT_MODE,
+	C_STAT_MODIFY_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int memfd_defaults[] = { C_MAP_NAME, C_INODE, C_MAP_SIZE, C_STAT_OWNER, C_HOLDERS, END };
+static const int shared_anon_cols[] = {
+	C_INODE, C_DEV, C_MAP_NAME, C_MAP_SIZE, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int shared_anon_defaults[] = { C_INODE, C_MAP_NAME, C_MAP_SIZE, C_HOLDERS, END };
+static const int shared_file_cols[] = {
+	C_PATH, C_INODE, C_DEV, C_MAP_SIZE, C_STAT_OWNER, C_STAT_UID, C_STAT_MODE,
+	C_STAT_MODIFY_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int shared_file_defaults[] = { C_PATH, C_INODE, C_MAP_SIZE, C_STAT_OWNER, C_HOLDERS, END };
 
 static const int inet_cols[] = {
 	C_INODE, C_PROTO, C_SOCK_STATE, C_LOCAL, C_REMOTE, C_OWNER, C_UID, C_PEER, C_PEER_HOLDERS,
@@ -317,6 +352,13 @@ const struct kind_class kind_classes[KIND_COUNT] = {
 			inet_cols, inet_defaults, C_LOCAL },
 	[KIND_NETLINK] = { "netlink", N_("Netlink sockets"), N_("netlink"),
 			   netlink_cols, netlink_defaults, C_PROTO },
+	[KIND_EPOLL] = { "epoll", N_("epoll instances"), N_("epoll"), epoll_cols, epoll_defaults, C_HOLDERS },
+	[KIND_PTY] = { "pty", N_("Pseudo-terminals"), N_("ptys"), pty_cols, pty_defaults, C_PTY_INDEX },
+	[KIND_MEMFD] = { "memfd", N_("memfd files"), N_("memfd"), memfd_cols, memfd_defaults, C_MAP_NAME },
+	[KIND_SHARED_ANON] = { "shared_anon", N_("Shared anonymous mappings"), N_("shared anon"),
+			       shared_anon_cols, shared_anon_defaults, C_INODE },
+	[KIND_SHARED_FILE] = { "shared_file", N_("Shared file mappings"), N_("shared files"),
+			       shared_file_cols, shared_file_defaults, C_PATH },
 };
 
 int column_by_name(const char *name)
@@ -399,6 +441,10 @@ static bool column_valid(const struct column *c, const struct ipc_object *o)
 		return o->has_attr;
 	case CC_REMOTE:
 		return o->remote != NULL;
+	case CC_SIZE:
+		return o->has_size;
+	case CC_STAT:
+		return o->has_stat;
 	}
 	return false;
 }
@@ -623,6 +669,10 @@ void column_value(int col, const struct ipc_object *o, struct cell *out)
 		}
 		break;
 	}
+	case CT_TARGETS:
+		out->type = CELL_TARGETS;
+		out->obj = o;
+		break;
 	}
 }
 
@@ -719,6 +769,19 @@ const char *access_name(unsigned int access)
 	return names[access & 3];
 }
 
+const char *end_name(enum holder_end role)
+{
+	switch (role) {
+	case END_MASTER:
+		return "master";
+	case END_SLAVE:
+		return "slave";
+	case END_NONE:
+		break;
+	}
+	return NULL;
+}
+
 int cell_compare(const struct cell *a, const struct cell *b)
 {
 	/* unknown values sort first */
@@ -755,6 +818,8 @@ int cell_compare(const struct cell *a, const struct cell *b)
 		return (a->obj->npending > b->obj->npending) - (a->obj->npending < b->obj->npending);
 	case CELL_WATCHES:
 		return (a->obj->nwatches > b->obj->nwatches) - (a->obj->nwatches < b->obj->nwatches);
+	case CELL_TARGETS:
+		return (a->obj->ntargets > b->obj->ntargets) - (a->obj->ntargets < b->obj->ntargets);
 	case CELL_SEMS:
 	case CELL_NULL:
 		break;

@@ -43,6 +43,7 @@ enum col_type {
 	CT_OFFSET,    /* uint64_t file offset, UINT64_MAX shown as EOF */
 	CT_STRPTR,    /* const char * field (any bytes but NUL), NULL shown as none */
 	CT_PROTO,     /* int protocol: tcp, udp; a netlink socket's family (route, ...) */
+	CT_TARGETS,   /* epoll's watched fds */
 };
 
 /* When a column's field is valid. */
@@ -63,6 +64,8 @@ enum col_cond {
 	CC_FILE,      /* file_inode != 0 */
 	CC_SIGQ,      /* has_attr (SigQ read) */
 	CC_REMOTE,    /* remote != NULL */
+	CC_SIZE,      /* has_size */
+	CC_STAT,      /* has_stat */
 };
 
 struct column {
@@ -83,6 +86,7 @@ enum cell_type {
 	CELL_SIGSET,  /* u is the mask */
 	CELL_INODES,  /* obj's pending */
 	CELL_WATCHES, /* obj's watches */
+	CELL_TARGETS, /* obj's epoll targets */
 };
 
 /* A column's value for one object, before formatting. */
@@ -94,7 +98,8 @@ struct cell {
 	size_t len;
 	bool b;
 	bool by_u;                /* CELL_STR that sorts by u (a device number) */
-	const struct ipc_object *obj; /* CELL_SEMS, CELL_STALE, CELL_INODES, CELL_WATCHES */
+	const struct ipc_object *obj; /* CELL_SEMS, CELL_STALE, CELL_INODES, CELL_WATCHES,
+				       * CELL_TARGETS */
 	const struct holder *holders; /* CELL_HOLDERS */
 	size_t nholders;
 	char buf[32];             /* storage for short formatted strings */
@@ -118,6 +123,8 @@ const char *clock_name(int clockid);
 const char *netlink_protocol_name(int protocol);
 /* "r", "w", "rw" or "-". */
 const char *access_name(unsigned int access);
+/* "master", "slave", or NULL for no end. */
+const char *end_name(enum holder_end role);
 
 extern const struct column columns[];
 extern const size_t ncolumns;

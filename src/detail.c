@@ -122,8 +122,10 @@ static void doc_holders(struct doc *d, const struct snapshot *snap, const struct
 		const char *end = h[i].access == (HOLD_READ | HOLD_WRITE) ? _("read/write") :
 				  h[i].access == HOLD_READ ? _("read") :
 				  h[i].access == HOLD_WRITE ? _("write") : "-";
-		struct doc_line *l = doc_printf(d, LS_NORMAL, "  %7d %-12s %-16s %-28s %s", (int)h[i].pid,
-						uesc, comm, where, end);
+		const char *role = h[i].role == END_MASTER ? _(", master") :
+				   h[i].role == END_SLAVE ? _(", slave") : "";
+		struct doc_line *l = doc_printf(d, LS_NORMAL, "  %7d %-12s %-16s %-28s %s%s", (int)h[i].pid,
+						uesc, comm, where, end, role);
 
 		l->pid = p ? h[i].pid : 0;
 		free(comm);
@@ -239,6 +241,14 @@ void doc_object(struct doc *d, const struct snapshot *snap, const struct ipc_obj
 				   o->watches[i].inode, major(o->watches[i].dev), minor(o->watches[i].dev),
 				   o->watches[i].mask);
 	}
+	if (o->kind == KIND_EPOLL && o->ntargets) {
+		doc_printf(d, LS_SECTION, "%s (%zu)", _("Watched descriptors"), o->ntargets);
+		doc_printf(d, LS_COLUMNS, "  %5s %-10s %12s %s", "FD", _("EVENTS"), _("INODE"), _("DEVICE"));
+		for (size_t i = 0; i < o->ntargets; i++)
+			doc_printf(d, LS_NORMAL, "  %5d 0x%08x %12" PRIu64 " %u:%u", o->targets[i].fd,
+				   o->targets[i].events, o->targets[i].inode, major(o->targets[i].dev),
+				   minor(o->targets[i].dev));
+	}
 	if (o->kind == KIND_UNIX && o->npending) {
 		doc_printf(d, LS_SECTION, "%s (%zu)", _("Connections waiting to be accepted"), o->npending);
 		for (size_t i = 0; i < o->npending; i++) {
@@ -280,7 +290,8 @@ static char *holds_text(const struct ipc_object *o, pid_t pid)
 		if (b.len)
 			strbuf_add(&b, ", ", 2);
 		if (h->fd >= 0)
-			strbuf_printf(&b, "fd %d %s", h->fd, access_name(h->access));
+			strbuf_printf(&b, "fd %d %s%s%s", h->fd, access_name(h->access),
+				      end_name(h->role) ? " " : "", end_name(h->role) ? end_name(h->role) : "");
 		else
 			strbuf_printf(&b, "mmap %s", access_name(h->access));
 	}

@@ -94,7 +94,8 @@ static void usage(void)
 	fputs(_("\nShow every inter-process communication object on this machine: SysV message\n"
 		"queues, shared memory and semaphores, POSIX message queues, shared memory and\n"
 		"named semaphores, pipes, FIFOs, UNIX sockets, eventfd, signalfd, inotify,\n"
-		"timerfd and pidfd descriptors, signals pending and file locks, with the\n"
+		"timerfd, pidfd and epoll descriptors, pseudo-terminals, memfd files, shared\n"
+		"anonymous and file mappings, signals pending and file locks, with the\n"
 		"processes holding each, their owners, usage, stale objects and the system\n"
 		"limits.\n"), stdout);
 	fputs(_("\nOptions:\n"), stdout);
@@ -135,8 +136,9 @@ static void usage(void)
 		col += w;
 	}
 	fputs("\n       ", stdout);
-	fputs(_("or the groups sysv, posix, events (eventfd to pidfd), sockets (unix, inet,\n"
-		"       netlink) and all.\n"), stdout);
+	fputs(_("or the groups sysv, posix, events (eventfd to pidfd, and epoll), sockets\n"
+		"       (unix, inet, netlink), shm (sysv_shm, posix_shm, memfd, shared_anon,\n"
+		"       shared_file) and all.\n"), stdout);
 	fputs(_("\nSPEC for --remove, one object each:\n"
 		"  sysv_msg:ID, sysv_shm:ID, sysv_sem:ID\n"
 		"                                a SysV id, or key:KEY for its key (msg, shm\n"

@@ -8,13 +8,17 @@
 #include <stdint.h>
 
 enum idx_space {
-	IDX_FILE,       /* a = st_dev, b = inode: POSIX mq/shm/sem, FIFOs */
+	IDX_FILE,       /* a = st_dev, b = inode: POSIX mq/shm/sem, FIFOs, memfds, shared
+			 * mappings; the value NOT_IPC marks a file seen not to be one */
 	IDX_SHMID,      /* b = SysV shmid (the inode of a /SYSV mapping) */
 	IDX_PIPE,       /* b = pipefs inode */
 	IDX_SOCKET,     /* b = sockfs inode */
 	IDX_EVENTFD,    /* b = eventfd-id */
 	IDX_LOCK,       /* a = pid << 40 ^ st_dev, b = inode: file locks by holder and file */
+	IDX_PTY,        /* b = pty index */
 };
+
+#define NOT_IPC SIZE_MAX
 
 struct objindex {
 	struct objindex_slot *slots;

@@ -112,9 +112,12 @@ int parse_kinds(const char *s, unsigned int *mask, char **bad)
 			m |= (1u << KIND_POSIX_MQ) | (1u << KIND_POSIX_SHM) | (1u << KIND_POSIX_SEM);
 		else if (strcmp(list[i], "events") == 0)
 			m |= (1u << KIND_EVENTFD) | (1u << KIND_SIGNALFD) | (1u << KIND_INOTIFY) |
-			     (1u << KIND_TIMERFD) | (1u << KIND_PIDFD);
+			     (1u << KIND_TIMERFD) | (1u << KIND_PIDFD) | (1u << KIND_EPOLL);
 		else if (strcmp(list[i], "sockets") == 0)
 			m |= (1u << KIND_UNIX) | (1u << KIND_INET) | (1u << KIND_NETLINK);
+		else if (strcmp(list[i], "shm") == 0)
+			m |= (1u << KIND_SYSV_SHM) | (1u << KIND_POSIX_SHM) | (1u << KIND_MEMFD) |
+			     (1u << KIND_SHARED_ANON) | (1u << KIND_SHARED_FILE);
 		else if (strcmp(list[i], "all") == 0)
 			m |= (1u << KIND_COUNT) - 1;
 		else {

@@ -9,7 +9,8 @@
 int parse_seconds(const char *s, double max, double *out);
 /* A positive integer at most max; returns 0 or -1. */
 int parse_count(const char *s, long max, long *out);
-/* A comma-separated list of kind names or groups (sysv, posix, all) into a bit mask.
+/* A comma-separated list of kind names or groups (sysv, posix, events, shm, all) into a
+ * bit mask.
  * On error returns -1 and points *bad at the offending name (malloc'd; "" when a
  * name is empty). */
 int parse_kinds(const char *s, unsigned int *mask, char **bad);

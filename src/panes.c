@@ -25,10 +25,15 @@ const struct pane_class pane_classes[PANE_COUNT] = {
 	[PANE_SEMS] = { N_("Sems"), '7', KIND_BIT(KIND_POSIX_SEM) | KIND_BIT(KIND_SYSV_SEM) },
 	[PANE_EVENTS] = { N_("Events"), '8',
 			  KIND_BIT(KIND_EVENTFD) | KIND_BIT(KIND_SIGNALFD) | KIND_BIT(KIND_INOTIFY) |
-			  KIND_BIT(KIND_TIMERFD) | KIND_BIT(KIND_PIDFD) },
+			  KIND_BIT(KIND_TIMERFD) | KIND_BIT(KIND_PIDFD) | KIND_BIT(KIND_EPOLL) |
+			  KIND_BIT(KIND_PTY) },
 	[PANE_SIGNALS] = { N_("Signals"), '9', KIND_BIT(KIND_SIGNAL) },
 	[PANE_LOCKS] = { N_("Locks"), '0', KIND_BIT(KIND_LOCK) },
 	[PANE_NET] = { N_("Net"), 'N', KIND_BIT(KIND_INET) | KIND_BIT(KIND_NETLINK) },
+	/* memory shared by mapping it without a name in /dev/shm: many objects (every shell
+	 * maps gconv-modules.cache shared), so a pane of their own */
+	[PANE_MAPS] = { N_("Mappings"), 'M', KIND_BIT(KIND_MEMFD) | KIND_BIT(KIND_SHARED_ANON) |
+		       KIND_BIT(KIND_SHARED_FILE) },
 	[PANE_PROCS] = { N_("Procs"), 'P', 0 },
 };
 
@@ -40,9 +45,9 @@ const struct proc_column proc_columns[PC_COUNT] = {
 	[PC_PIPES] = { "pipes", "PIPES", N_("pipes and FIFOs it holds") },
 	[PC_SOCKETS] = { "sockets", "SOCKS", N_("sockets it holds: UNIX, local TCP/UDP, netlink") },
 	[PC_QUEUES] = { "queues", "MQ", N_("POSIX message queues it has open") },
-	[PC_SHM] = { "shm", "SHM", N_("shared memory it maps or has open, POSIX and SysV") },
+	[PC_SHM] = { "shm", "SHM", N_("shared memory it maps or has open: POSIX, SysV, memfd, shared mappings") },
 	[PC_SEMS] = { "sems", "SEM", N_("POSIX semaphores it maps") },
-	[PC_EVENTS] = { "events", "EVENT", N_("eventfd, signalfd, inotify, timerfd and pidfd descriptors") },
+	[PC_EVENTS] = { "events", "EVENT", N_("eventfd, signalfd, inotify, timerfd, pidfd, epoll and pty descriptors") },
 	[PC_COMMAND] = { "command", "COMMAND", N_("command name") },
 };
 
@@ -185,7 +190,7 @@ bool object_matches(const struct snapshot *snap, const struct ipc_object *o, con
 		break;
 	}
 	hit = hit || (o->inode && number_contains(o->inode, "%" PRIu64, needle, nlen));
-	if (o->kind <= KIND_FIFO || o->kind == KIND_LOCK)
+	if (o->kind <= KIND_FIFO || o->kind == KIND_LOCK || o->has_stat)
 		hit = hit || str_contains(user_label(o->uid), needle, nlen);
 	for (size_t i = 0; i < o->nholders && !hit; i++)
 		hit = process_matches(snap, o->holders[i].pid, needle, nlen);
@@ -302,10 +307,20 @@ void object_ident(const struct ipc_object *o, struct obj_ident *id)
 	case KIND_EVENTFD:
 		id->a = (uint64_t)o->id;
 		break;
+	case KIND_MEMFD:
+	case KIND_SHARED_ANON:
+	case KIND_SHARED_FILE:
+		id->a = o->dev;
+		id->b = o->inode;
+		break;
+	case KIND_PTY:
+		id->a = (uint64_t)o->id;
+		break;
 	case KIND_SIGNALFD:
 	case KIND_INOTIFY:
 	case KIND_TIMERFD:
 	case KIND_PIDFD:
+	case KIND_EPOLL:
 		/* one object per open file description: known by its first descriptor */
 		if (o->nholders) {
 			id->a = (uint64_t)o->holders[0].pid;
@@ -425,6 +440,7 @@ char *object_label(const struct snapshot *snap, const struct ipc_object *o, bool
 	case KIND_SIGNALFD:
 	case KIND_INOTIFY:
 	case KIND_TIMERFD:
+	case KIND_EPOLL:
 		snprintf(buf, sizeof(buf), "%s", kind_classes[o->kind].name);
 		if (o->nholders)
 			snprintf(buf, sizeof(buf), "%s of %d fd %d", kind_classes[o->kind].name,
@@ -449,6 +465,26 @@ char *object_label(const struct snapshot *snap, const struct ipc_object *o, bool
 		free(c);
 		break;
 	}
+	case KIND_PTY:
+		snprintf(buf, sizeof(buf), "/dev/pts/%d", o->id);
+		break;
+	case KIND_MEMFD:
+	case KIND_SHARED_ANON:
+		if (o->name) {
+			char *name = text_escape(o->name, o->name_len, utf8, NULL);
+			char *s = xasprintf("%s:%s", o->kind == KIND_MEMFD ? "memfd" : "anon_shmem", name);
+
+			free(name);
+			return s;
+		}
+		snprintf(buf, sizeof(buf), "%s inode %" PRIu64, o->kind == KIND_MEMFD ? "memfd" : "/dev/zero",
+			 o->inode);
+		break;
+	case KIND_SHARED_FILE:
+		if (o->name)
+			return text_escape(o->name, o->name_len, utf8, NULL);
+		snprintf(buf, sizeof(buf), "inode %" PRIu64, o->inode);
+		break;
 	case KIND_LOCK:
 		if (o->name) {
 			char *path = text_escape(o->name, o->name_len, utf8, NULL);
@@ -525,6 +561,9 @@ static enum proc_col kind_family(enum ipc_kind k)
 		return PC_QUEUES;
 	case KIND_POSIX_SHM:
 	case KIND_SYSV_SHM:
+	case KIND_MEMFD:
+	case KIND_SHARED_ANON:
+	case KIND_SHARED_FILE:
 		return PC_SHM;
 	case KIND_POSIX_SEM:
 	case KIND_SYSV_SEM:
@@ -534,6 +573,8 @@ static enum proc_col kind_family(enum ipc_kind k)
 	case KIND_INOTIFY:
 	case KIND_TIMERFD:
 	case KIND_PIDFD:
+	case KIND_EPOLL:
+	case KIND_PTY:
 		return PC_EVENTS;
 	default:
 		return PC_COUNT;

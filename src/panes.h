@@ -19,10 +19,11 @@ enum pane_id {
 	PANE_POSIX_SHM,
 	PANE_SYSV_SHM,
 	PANE_SEMS,              /* POSIX and SysV semaphores */
-	PANE_EVENTS,            /* eventfd, signalfd, inotify, timerfd, pidfd */
+	PANE_EVENTS,            /* eventfd, signalfd, inotify, timerfd, pidfd, epoll, pty */
 	PANE_SIGNALS,
 	PANE_LOCKS,
 	PANE_NET,               /* local TCP/UDP and netlink sockets */
+	PANE_MAPS,              /* memfd, shared anonymous and file mappings */
 	PANE_PROCS,             /* one row per process */
 	PANE_COUNT
 };

@@ -476,6 +476,68 @@ int maps_parse_line(const char *line, size_t len, struct map_entry *out)
 	return 0;
 }
 
+static const char memfd_prefix[] = "/memfd:";
+
+enum map_class maps_classify(const struct map_entry *m, const char **name, size_t *name_len)
+{
+	const char *p = m->path;
+	size_t n = m->path_len;
+
+	*name = "";
+	*name_len = 0;
+	if (!p)
+		return MAPC_OTHER;
+	/* a SysV segment's inode is its shmid, and 0 is a valid one */
+	if (m->major == 0 && m->deleted && n == 13 && memcmp(p, "/SYSV", 5) == 0)
+		return MAPC_SYSV;
+	if (m->inode == 0)
+		return MAPC_OTHER;
+	if (m->major == 0 && m->deleted) {
+		if (has_prefix(p, n, memfd_prefix)) {
+			*name = p + sizeof(memfd_prefix) - 1;
+			*name_len = n - (sizeof(memfd_prefix) - 1);
+			return MAPC_MEMFD;
+		}
+		if (span_is(p, n, "/dev/zero"))
+			return m->shared ? MAPC_SHARED_ANON : MAPC_OTHER;
+		/* another kernel-internal file (GPU buffers, ...), not a file anyone named */
+		if (p[0] == '/' && !memchr(p + 1, '/', n - 1))
+			return MAPC_OTHER;
+	}
+	if (!m->shared)
+		return MAPC_OTHER;
+	/* prctl(PR_SET_VMA_ANON_NAME) on a shared anonymous mapping (Linux >= 6.2) */
+	if (m->major == 0 && !m->deleted && has_prefix(p, n, "[anon_shmem:") && p[n - 1] == ']') {
+		*name = p + 12;
+		*name_len = n - 13;
+		return MAPC_SHARED_ANON;
+	}
+	if (p[0] != '/')
+		return MAPC_OTHER;
+	*name = p;
+	*name_len = n;
+	return MAPC_SHARED_FILE;
+}
+
+int memfd_link_name(const char *link, size_t len, const char **name, size_t *name_len)
+{
+	size_t pre = sizeof(memfd_prefix) - 1, suf = sizeof(deleted_suffix) - 1;
+
+	if (len < pre + suf || !has_prefix(link, len, memfd_prefix) ||
+	    memcmp(link + len - suf, deleted_suffix, suf) != 0)
+		return -1;
+	*name = link + pre;
+	*name_len = len - pre - suf;
+	return 0;
+}
+
+int pty_slave_index(unsigned int major, unsigned int minor)
+{
+	if (major < 136 || major > 143 || minor > 255)
+		return -1;
+	return (int)(minor + 256 * (major - 136));
+}
+
 /* ---- /proc/PID/status ----------------------------------------------------------- */
 
 static int parse_uids(const char *p, size_t len, unsigned int uid[4])

@@ -101,6 +101,31 @@ struct map_entry {
 /* Returns 0, or -1 when the line is malformed (*out is then unspecified). */
 int maps_parse_line(const char *line, size_t len, struct map_entry *out);
 
+/* What a mapping is, from its line alone. The kernel's internal shm mount (and the
+ * other internal mounts) have major 0, so a file elsewhere named like one is not. */
+enum map_class {
+	MAPC_OTHER,
+	MAPC_SYSV,          /* "/SYSV<8 hex digits> (deleted)", major 0 */
+	MAPC_MEMFD,         /* "/memfd:NAME (deleted)", major 0 */
+	MAPC_SHARED_ANON,   /* shared, "/dev/zero (deleted)" or "[anon_shmem:NAME]", major 0 */
+	MAPC_SHARED_FILE,   /* shared, a path with an inode: a file, or a device (the caller
+			     * tells them apart) */
+};
+
+/* Classifies m; *name and *name_len get the memfd's NAME, the anon_shmem NAME, or
+ * the path of a shared file (empty for the rest). A deleted file of an internal
+ * mount named at its root ("/i915", "/dmabuf:...": kernel buffers) is MAPC_OTHER. */
+enum map_class maps_classify(const struct map_entry *m, const char **name, size_t *name_len);
+
+/* The NAME of a memfd's descriptor link "/memfd:NAME (deleted)": 0, or -1 when the
+ * link is not shaped so. */
+int memfd_link_name(const char *link, size_t len, const char **name, size_t *name_len);
+
+/* The index of the pseudo-terminal whose slave (/dev/pts/N) has this device number:
+ * majors 136 to 143 (UNIX98_PTY_SLAVE_MAJOR and the 7 after), index = minor + 256 *
+ * (major - 136); -1 when the device is not a pty slave. */
+int pty_slave_index(unsigned int major, unsigned int minor);
+
 /* Signal lines of /proc/PID/status. Masks are hexadecimal, bit n-1 = signal n. */
 enum status_has {
 	ST_SIGQ = 1u << 0, ST_SIGPND = 1u << 1, ST_SHDPND = 1u << 2, ST_SIGBLK = 1u << 3,

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,8 +34,12 @@
 		  KIND_BIT(KIND_EVENTFD) | KIND_BIT(KIND_SIGNALFD) | KIND_BIT(KIND_INOTIFY) |  \
 		  KIND_BIT(KIND_TIMERFD) | KIND_BIT(KIND_PIDFD) | KIND_BIT(KIND_POSIX_MQ) |    \
 		  KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM) | KIND_BIT(KIND_INET) |  \
-		  KIND_BIT(KIND_NETLINK))
+		  KIND_BIT(KIND_NETLINK) | KIND_BIT(KIND_EPOLL) | KIND_BIT(KIND_PTY) |        \
+		  KIND_BIT(KIND_MEMFD))
+/* kinds found in maps only when a collector listed objects of them first */
 #define MAP_KINDS (KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
+/* kinds the maps scan itself finds: every process's maps are read for them */
+#define MAP_FOUND_KINDS (KIND_BIT(KIND_MEMFD) | KIND_BIT(KIND_SHARED_ANON) | KIND_BIT(KIND_SHARED_FILE))
 
 struct scan {
 	struct snapshot *snap;
@@ -49,6 +54,7 @@ struct scan {
 	bool denied;            /* a descriptor of it could not be read (EACCES, EPERM) */
 	bool same_ipc_ns;       /* in ipctop's IPC namespace: its /SYSV maps are our segments */
 	int pidfd;              /* -1 not yet opened, -2 cannot be opened */
+	uint64_t devshm_dev;    /* st_dev of /dev/shm (POSIX shm and sem files), 0 unknown */
 };
 
 static uint64_t lock_key(pid_t pid, uint64_t dev)
@@ -96,8 +102,8 @@ static void index_objects(struct scan *sc)
 	}
 }
 
-static void holder_add(struct snapshot *snap, size_t obj, pid_t pid, int fd, uint64_t start,
-		       uint64_t end, unsigned int access)
+static struct holder *holder_add(struct snapshot *snap, size_t obj, pid_t pid, int fd, uint64_t start,
+				 uint64_t end, unsigned int access)
 {
 	if (snap->nholders == snap->holders_alloc) {
 		snap->holders_alloc = snap->holders_alloc ? snap->holders_alloc * 2 : 256;
@@ -111,6 +117,15 @@ static void holder_add(struct snapshot *snap, size_t obj, pid_t pid, int fd, uin
 	h->start = start;
 	h->end = end;
 	h->access = access;
+	h->role = END_NONE;
+	return h;
+}
+
+/* The object of a file by device and inode; -1 when there is none, or the file was
+ * seen not to be IPC. */
+static int file_object(const struct scan *sc, uint64_t dev, uint64_t ino, size_t *obj)
+{
+	return objindex_get(&sc->ix, IDX_FILE, dev, ino, obj) == 0 && *obj != NOT_IPC ? 0 : -1;
 }
 
 static unsigned int fd_access(unsigned int flags)
@@ -287,6 +302,8 @@ static void scan_anon(struct scan *sc, const char *name, int fd, const char *typ
 		kind = KIND_TIMERFD;
 	else if (strcmp(type, "[pidfd]") == 0)
 		kind = KIND_PIDFD;
+	else if (strcmp(type, "[eventpoll]") == 0)
+		kind = KIND_EPOLL;
 	else
 		return;
 	/* ipctop's own pidfd is a tool of this scan, not IPC */
@@ -299,7 +316,8 @@ static void scan_anon(struct scan *sc, const char *name, int fd, const char *typ
 	bool shared = false;
 
 	/* an eventfd has a number of its own, so one shared through fork or SCM_RIGHTS is
-	 * one object with several holders; FIXME: the other kinds are listed per fd */
+	 * one object with several holders; FIXME: the other kinds are listed per fd (their
+	 * fdinfo "ino:" is the one inode all anon_inode files share, so it cannot join them) */
 	if (kind == KIND_EVENTFD && (fi.has & FDI_EVENTFD_ID) &&
 	    objindex_get(&sc->ix, IDX_EVENTFD, 0, fi.eventfd_id, &obj) == 0) {
 		shared = true;
@@ -347,6 +365,22 @@ static void scan_anon(struct scan *sc, const char *name, int fd, const char *typ
 		case KIND_PIDFD:
 			o->target_pid = (fi.has & FDI_PIDFD) ? fi.pidfd_pid : -1;
 			break;
+		case KIND_EPOLL:
+			if (fi.ntargets) {
+				o->targets = xcalloc(fi.ntargets, sizeof(*o->targets));
+				for (size_t i = 0; i < fi.ntargets; i++) {
+					const struct epoll_target *t = &fi.targets[i];
+
+					o->targets[i].fd = t->fd;
+					o->targets[i].events = t->events;
+					o->targets[i].inode = t->ino;
+					o->targets[i].dev = makedev((unsigned int)(t->sdev >> 20),
+								    (unsigned int)(t->sdev & 0xfffff));
+				}
+				o->ntargets = fi.ntargets;
+			}
+			o->count = fi.ntargets;
+			break;
 		default:
 			break;
 		}
@@ -355,28 +389,58 @@ static void scan_anon(struct scan *sc, const char *name, int fd, const char *typ
 	fdinfo_free(&fi);
 }
 
+#define STAT_MASK (STATX_TYPE | STATX_MODE | STATX_INO | STATX_UID | STATX_GID | STATX_ATIME | \
+		   STATX_MTIME | STATX_CTIME | STATX_SIZE)
+
+static void statx_to_stat(const struct statx *sx, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = makedev(sx->stx_dev_major, sx->stx_dev_minor);
+	st->st_rdev = makedev(sx->stx_rdev_major, sx->stx_rdev_minor);
+	st->st_ino = sx->stx_ino;
+	st->st_mode = sx->stx_mode;
+	st->st_uid = sx->stx_uid;
+	st->st_gid = sx->stx_gid;
+	st->st_size = (off_t)sx->stx_size;
+	st->st_atim.tv_sec = sx->stx_atime.tv_sec;
+	st->st_mtim.tv_sec = sx->stx_mtime.tv_sec;
+	st->st_ctim.tv_sec = sx->stx_ctime.tv_sec;
+}
+
 /* What a process's fd refers to. statx with AT_STATX_DONT_SYNC: a file on a dead NFS
  * server or a stopped FUSE daemon must not hang the scan in a revalidation. */
 static int stat_fd_target(struct scan *sc, int fddir, const char *name, struct stat *st)
 {
 	struct statx sx;
 
-	if (statx(fddir, name, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_MODE | STATX_INO | STATX_UID |
-		  STATX_GID | STATX_ATIME | STATX_MTIME | STATX_CTIME, &sx) < 0) {
+	if (statx(fddir, name, AT_STATX_DONT_SYNC, STAT_MASK, &sx) < 0) {
 		if (errno == EACCES || errno == EPERM)
 			sc->denied = true;
 		return -1;
 	}
-	memset(st, 0, sizeof(*st));
-	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
-	st->st_ino = sx.stx_ino;
-	st->st_mode = sx.stx_mode;
-	st->st_uid = sx.stx_uid;
-	st->st_gid = sx.stx_gid;
-	st->st_atim.tv_sec = sx.stx_atime.tv_sec;
-	st->st_mtim.tv_sec = sx.stx_mtime.tv_sec;
-	st->st_ctim.tv_sec = sx.stx_ctime.tv_sec;
+	statx_to_stat(&sx, st);
 	return 0;
+}
+
+/* A mapping's file, through /proc/PID/map_files (which needs CAP_SYS_ADMIN). */
+static int stat_map_file(struct scan *sc, const struct map_entry *m, struct stat *st)
+{
+	char path[80];
+	struct statx sx;
+
+	snprintf(path, sizeof(path), "%d/map_files/%" PRIx64 "-%" PRIx64, (int)sc->pid, m->start, m->end);
+	if (statx(sc->procfd, path, AT_STATX_DONT_SYNC, STAT_MASK, &sx) < 0)
+		return -1;
+	statx_to_stat(&sx, st);
+	return 0;
+}
+
+/* Size, owner, mode and times of a memfd or a shared file. */
+static void object_set_stat(struct ipc_object *o, const struct stat *st)
+{
+	object_set_file(o, st);
+	o->size = (uint64_t)st->st_size;
+	o->has_size = o->has_stat = true;
 }
 
 /* The locks this process holds or waits for on this file get the fd and the path. */
@@ -399,25 +463,94 @@ static void resolve_locks(struct scan *sc, const struct stat *st, int fddir, con
 	}
 }
 
+/* A pty end: the master (ptmx, its index in fdinfo) or a slave (/dev/pts/N, its
+ * index in its device number), both known by device number, not path. One object per
+ * index. FIXME: ptys of several devpts instances (containers) that share an index are
+ * taken for one; telling them apart needs the master's devpts instance. */
+static void scan_pty(struct scan *sc, int fddir, const char *name, int fd, const struct stat *st)
+{
+	int index;
+	enum holder_end role;
+	unsigned int access;
+	size_t obj;
+
+	if (st->st_rdev == makedev(5, 2)) {
+		struct fdinfo fi;
+
+		if (read_fdinfo(sc, name, &fi) < 0)
+			return;
+		/* Linux < 4.? has no tty-index: the master cannot be placed */
+		index = (fi.has & FDI_TTY) ? fi.tty_index : -1;
+		fdinfo_free(&fi);
+		role = END_MASTER;
+	} else {
+		index = pty_slave_index(major(st->st_rdev), minor(st->st_rdev));
+		role = END_SLAVE;
+	}
+	if (index < 0 || link_access(sc, fddir, name, &access) < 0)
+		return;
+	if (objindex_get(&sc->ix, IDX_PTY, 0, (uint64_t)index, &obj) < 0) {
+		char tty[24];
+		int n = snprintf(tty, sizeof(tty), "pts/%d", index);
+
+		obj = object_new(sc, KIND_PTY, 0);
+		objindex_put(&sc->ix, IDX_PTY, 0, (uint64_t)index, obj);
+		sc->snap->objects[obj].id = index;
+		object_set_name(&sc->snap->objects[obj], tty, (size_t)n);
+	}
+	holder_add(sc->snap, obj, sc->pid, fd, 0, 0, access)->role = role;
+}
+
+/* A new memfd object, known by device and inode. */
+static size_t memfd_new(struct scan *sc, uint64_t dev, uint64_t ino, const char *name, size_t len)
+{
+	size_t obj = object_new(sc, KIND_MEMFD, ino);
+	struct ipc_object *o = &sc->snap->objects[obj];
+
+	o->dev = dev;
+	object_set_name(o, name, len);
+	objindex_put(&sc->ix, IDX_FILE, dev, ino, obj);
+	return obj;
+}
+
 static void scan_path(struct scan *sc, int fddir, const char *name, int fd, const char *link,
 		      size_t link_len)
 {
 	struct stat st;
 	size_t obj;
 	unsigned int access;
-	bool is_new = false;
+	bool is_new = false, found;
+	const char *mname;
+	size_t mlen;
 
 	if (stat_fd_target(sc, fddir, name, &st) < 0)
 		return;
 	if (sc->have_locks)
 		resolve_locks(sc, &st, fddir, name, fd, link, link_len);
-	if (!S_ISFIFO(st.st_mode) && objindex_get(&sc->ix, IDX_FILE, st.st_dev, st.st_ino, &obj) < 0)
+	if (S_ISCHR(st.st_mode)) {
+		if (sc->kinds & KIND_BIT(KIND_PTY))
+			scan_pty(sc, fddir, name, fd, &st);
+		return;
+	}
+	found = file_object(sc, st.st_dev, st.st_ino, &obj) == 0;
+	/* a memfd lives on an internal mount (major 0); a disk file named so is a file */
+	bool memfd = !found && S_ISREG(st.st_mode) && major(st.st_dev) == 0 &&
+		     (sc->kinds & KIND_BIT(KIND_MEMFD)) && memfd_link_name(link, link_len, &mname, &mlen) == 0;
+	bool fifo = !found && S_ISFIFO(st.st_mode) && (sc->kinds & KIND_BIT(KIND_FIFO));
+
+	if (!found && !memfd && !fifo)
 		return;     /* a file, not IPC */
+	/* shared mappings are held by their mappings alone: a descriptor of the file is
+	 * no more IPC than any other open file */
+	if (found && (sc->snap->objects[obj].kind == KIND_SHARED_FILE ||
+		      sc->snap->objects[obj].kind == KIND_SHARED_ANON))
+		return;
 	if (link_access(sc, fddir, name, &access) < 0)
 		return;
-	if (objindex_get(&sc->ix, IDX_FILE, st.st_dev, st.st_ino, &obj) < 0) {
-		if (!S_ISFIFO(st.st_mode) || !(sc->kinds & KIND_BIT(KIND_FIFO)))
-			return;
+	if (memfd) {
+		obj = memfd_new(sc, st.st_dev, st.st_ino, mname, mlen);
+		object_set_stat(&sc->snap->objects[obj], &st);
+	} else if (fifo) {
 		obj = object_new(sc, KIND_FIFO, st.st_ino);
 		objindex_put(&sc->ix, IDX_FILE, st.st_dev, st.st_ino, obj);
 
@@ -427,6 +560,9 @@ static void scan_path(struct scan *sc, int fddir, const char *name, int fd, cons
 		object_set_name(o, link, link_len);
 		o->persistence = PERSIST_FILESYSTEM;
 		is_new = true;
+	} else if (sc->snap->objects[obj].kind == KIND_MEMFD && !sc->snap->objects[obj].has_stat) {
+		/* first seen mapped, where its size could not be read */
+		object_set_stat(&sc->snap->objects[obj], &st);
 	}
 	holder_add(sc->snap, obj, sc->pid, fd, 0, 0, access);
 	if (is_new)
@@ -522,6 +658,62 @@ static bool sysv_key_matches(const char *hex, int32_t key)
 	return parse_u64(hex, 8, 16, &v) == 0 && (uint32_t)v == (uint32_t)key;
 }
 
+/* The object a mapping of a file not yet indexed makes, or NOT_IPC. */
+static size_t map_object_new(struct scan *sc, const struct map_entry *m, enum map_class mc,
+			     const char *name, size_t len)
+{
+	uint64_t dev = makedev(m->major, m->minor);
+	struct stat st;
+	size_t obj;
+	struct ipc_object *o;
+
+	switch (mc) {
+	case MAPC_MEMFD:
+		if (!(sc->kinds & KIND_BIT(KIND_MEMFD)))
+			return NOT_IPC;
+		obj = memfd_new(sc, dev, m->inode, name, len);
+		if (stat_map_file(sc, m, &st) == 0)
+			object_set_stat(&sc->snap->objects[obj], &st);
+		return obj;
+	case MAPC_SHARED_ANON:
+		if (!(sc->kinds & KIND_BIT(KIND_SHARED_ANON)))
+			return NOT_IPC;
+		obj = object_new(sc, KIND_SHARED_ANON, m->inode);
+		o = &sc->snap->objects[obj];
+		o->dev = dev;
+		if (len)
+			object_set_name(o, name, len);
+		objindex_put(&sc->ix, IDX_FILE, dev, m->inode, obj);
+		return obj;
+	case MAPC_SHARED_FILE: {
+		if (!(sc->kinds & KIND_BIT(KIND_SHARED_FILE)))
+			return NOT_IPC;
+		/* /dev/shm files are POSIX shm and semaphores, collected or not */
+		bool statted = !(sc->devshm_dev && dev == sc->devshm_dev) && stat_map_file(sc, m, &st) == 0;
+
+		/* devices mapped shared (GPUs, frame buffers) are not files; without the right
+		 * to stat map_files, FIXME: only those under /dev are known to be devices */
+		if ((sc->devshm_dev && dev == sc->devshm_dev) || (statted && !S_ISREG(st.st_mode)) ||
+		    (!statted && len >= 5 && memcmp(name, "/dev/", 5) == 0)) {
+			objindex_put(&sc->ix, IDX_FILE, dev, m->inode, NOT_IPC);
+			return NOT_IPC;
+		}
+		obj = object_new(sc, KIND_SHARED_FILE, m->inode);
+		o = &sc->snap->objects[obj];
+		if (statted)
+			object_set_stat(o, &st);
+		/* known by the device maps shows (on btrfs, stat's may differ) */
+		o->dev = dev;
+		object_set_name(o, name, len);
+		o->persistence = m->deleted ? PERSIST_PROCESS : PERSIST_FILESYSTEM;
+		objindex_put(&sc->ix, IDX_FILE, dev, m->inode, obj);
+		return obj;
+	}
+	default:
+		return NOT_IPC;
+	}
+}
+
 static int scan_maps(struct scan *sc)
 {
 	char path[32];
@@ -537,28 +729,54 @@ static int scan_maps(struct scan *sc)
 		const char *nl = memchr(line, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 		struct map_entry m;
-		size_t obj;
+		size_t obj, nlen;
+		const char *name;
 		bool found = false;
 
 		pos += n + 1;
 		if (maps_parse_line(line, n, &m) < 0)
 			continue;
-		/* a SysV segment: "/SYSV<key> (deleted)" on the internal shm mount (major 0),
-		 * its inode the shmid (0 is a valid one); a file named so elsewhere is not */
-		if (m.path && m.path_len == 13 && memcmp(m.path, "/SYSV", 5) == 0 && m.deleted &&
-		    m.major == 0)
+		enum map_class mc = maps_classify(&m, &name, &nlen);
+
+		/* a SysV segment: its inode is the shmid (0 is a valid one) */
+		if (mc == MAPC_SYSV) {
 			found = sc->same_ipc_ns && objindex_get(&sc->ix, IDX_SHMID, 0, m.inode, &obj) == 0 &&
 				sysv_key_matches(m.path + 5, sc->snap->objects[obj].key);
-		else if (m.inode == 0)
+		} else if (m.inode == 0) {
 			continue;
-		else
-			found = objindex_get(&sc->ix, IDX_FILE, makedev(m.major, m.minor), m.inode,
-					     &obj) == 0 &&
-				(sc->snap->objects[obj].kind == KIND_POSIX_SHM ||
-				 sc->snap->objects[obj].kind == KIND_POSIX_SEM);
-		if (found)
-			holder_add(sc->snap, obj, sc->pid, -1, m.start, m.end,
-				   (m.read ? HOLD_READ : 0) | (m.write ? HOLD_WRITE : 0));
+		} else {
+			/* one lookup per file-backed mapping; an object only at first sight */
+			if (objindex_get(&sc->ix, IDX_FILE, makedev(m.major, m.minor), m.inode, &obj) < 0)
+				obj = map_object_new(sc, &m, mc, name, nlen);
+			if (obj == NOT_IPC)
+				continue;
+			switch (sc->snap->objects[obj].kind) {
+			case KIND_POSIX_SHM:
+			case KIND_POSIX_SEM:
+			case KIND_MEMFD:
+				found = true;
+				break;
+			case KIND_SHARED_ANON:
+			case KIND_SHARED_FILE:
+				/* a private mapping of the file is a copy, not shared */
+				found = m.shared;
+				break;
+			default:
+				break;
+			}
+		}
+		if (!found)
+			continue;
+		holder_add(sc->snap, obj, sc->pid, -1, m.start, m.end,
+			   (m.read ? HOLD_READ : 0) | (m.write ? HOLD_WRITE : 0));
+
+		struct ipc_object *o = &sc->snap->objects[obj];
+
+		/* a shared anonymous region's file is as long as the mapping that made it */
+		if (o->kind == KIND_SHARED_ANON && m.offset + (m.end - m.start) > o->size) {
+			o->size = m.offset + (m.end - m.start);
+			o->has_size = true;
+		}
 	}
 	free(buf);
 	return 0;
@@ -591,7 +809,8 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 	struct scan sc = { .snap = snap, .kinds = kinds };
 	pid_t self = getpid();
 	bool want_fds = (kinds & FD_KINDS) != 0;
-	bool want_maps = (kinds & MAP_KINDS) && index_has_maps(snap);
+	/* every process's maps cost time: read them only for kinds found there */
+	bool want_maps = (kinds & MAP_FOUND_KINDS) || ((kinds & MAP_KINDS) && index_has_maps(snap));
 	bool want_status = (kinds & KIND_BIT(KIND_SIGNAL)) != 0;
 
 	if (!want_fds && !want_maps && !want_status)
@@ -603,6 +822,9 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 	}
 	struct stat self_ns;
 	uint64_t self_ns_ipc = stat("/proc/self/ns/ipc", &self_ns) == 0 ? self_ns.st_ino : 0;
+	struct stat devshm;
+
+	sc.devshm_dev = stat("/dev/shm", &devshm) == 0 ? devshm.st_dev : 0;
 
 	objindex_init(&sc.ix);
 	sc.lock_next = xcalloc(snap->nobjects + 1, sizeof(*sc.lock_next));

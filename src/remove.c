@@ -108,7 +108,16 @@ bool removal_supported(const struct ipc_object *o, const char **why)
 	case KIND_INOTIFY:
 	case KIND_TIMERFD:
 	case KIND_PIDFD:
+	case KIND_EPOLL:
+	case KIND_PTY:
 		r = N_("it exists only as file descriptors: there is no name to remove");
+		break;
+	case KIND_MEMFD:
+	case KIND_SHARED_ANON:
+		r = N_("it exists only as file descriptors and mappings: there is no name to remove");
+		break;
+	case KIND_SHARED_FILE:
+		r = N_("it is an ordinary file that processes map: ipctop does not remove files");
 		break;
 	case KIND_SIGNAL:
 		r = N_("pending signals are not an object that can be removed");

@@ -79,7 +79,11 @@ static void json_holders(FILE *f, const struct snapshot *snap, const struct hold
 		else
 			fprintf(f, ", \"fd\": null, \"address\": \"%08" PRIx64 "-%08" PRIx64 "\"",
 				h[i].start, h[i].end);
-		fprintf(f, ", \"access\": \"%s\"}", access_name(h[i].access));
+		fprintf(f, ", \"access\": \"%s\"", access_name(h[i].access));
+		if (end_name(h[i].role))
+			fprintf(f, ", \"end\": \"%s\"}", end_name(h[i].role));
+		else
+			fputs(", \"end\": null}", f);
 	}
 	fputc(']', f);
 }
@@ -153,6 +157,21 @@ static void json_object(FILE *f, const struct snapshot *snap, const struct ipc_o
 			fputc('[', f);
 			for (size_t i = 0; i < o->npending; i++)
 				fprintf(f, "%s%" PRIu64, i ? ", " : "", o->pending[i]);
+			fputc(']', f);
+			break;
+		case CELL_TARGETS:
+			fputc('[', f);
+			for (size_t i = 0; i < o->ntargets; i++) {
+				const struct epoll_watch *t = &o->targets[i];
+
+				fprintf(f, "%s{\"fd\": %d, \"events\": %" PRIu32 ", \"inode\": ", i ? ", " : "",
+					t->fd, t->events);
+				if (t->inode)
+					fprintf(f, "%" PRIu64 ", \"dev\": \"%u:%u\"}", t->inode, major(t->dev),
+						minor(t->dev));
+				else
+					fputs("null, \"dev\": null}", f);
+			}
 			fputc(']', f);
 			break;
 		case CELL_WATCHES:

@@ -32,6 +32,7 @@ void snapshot_free(struct snapshot *snap)
 		free(snap->objects[i].pending);
 		free(snap->objects[i].watches);
 		free(snap->objects[i].remote);
+		free(snap->objects[i].targets);
 	}
 	free(snap->objects);
 	free(snap->holders);
@@ -125,7 +126,8 @@ struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 		      KIND_BIT(KIND_UNIX) | KIND_BIT(KIND_EVENTFD) | KIND_BIT(KIND_SIGNALFD) |        \
 		      KIND_BIT(KIND_INOTIFY) | KIND_BIT(KIND_TIMERFD) | KIND_BIT(KIND_PIDFD) |         \
 		      KIND_BIT(KIND_SIGNAL) | KIND_BIT(KIND_LOCK) | KIND_BIT(KIND_INET) |            \
-		      KIND_BIT(KIND_NETLINK))
+		      KIND_BIT(KIND_NETLINK) | KIND_BIT(KIND_EPOLL) | KIND_BIT(KIND_PTY) |            \
+		      KIND_BIT(KIND_MEMFD) | KIND_BIT(KIND_SHARED_ANON) | KIND_BIT(KIND_SHARED_FILE))
 /* Kinds that record pids of their users. */
 #define PID_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
 		   KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_PIDFD))
@@ -254,6 +256,8 @@ void snapshot_link(struct snapshot *snap)
 		for (; j < snap->nholders && snap->holders[j].object == snap->holders[i].object; j++) {
 			if (snap->holders[j].fd < 0)
 				continue;
+			o->masters += snap->holders[j].role == END_MASTER;
+			o->slaves += snap->holders[j].role == END_SLAVE;
 			o->readers += (snap->holders[j].access & HOLD_READ) != 0;
 			o->writers += (snap->holders[j].access & HOLD_WRITE) != 0;
 		}

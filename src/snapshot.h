@@ -27,6 +27,11 @@ enum ipc_kind {
 	KIND_LOCK,              /* file locks, /proc/locks */
 	KIND_INET,              /* TCP and UDP sockets between processes of this machine */
 	KIND_NETLINK,           /* netlink sockets */
+	KIND_EPOLL,             /* epoll instances */
+	KIND_PTY,               /* pseudo-terminal pairs, by index */
+	KIND_MEMFD,
+	KIND_SHARED_ANON,       /* MAP_SHARED | MAP_ANONYMOUS regions */
+	KIND_SHARED_FILE,       /* MAP_SHARED mappings of ordinary files */
 	KIND_COUNT
 };
 
@@ -51,6 +56,13 @@ struct sem_value {
 #define HOLD_READ  1u
 #define HOLD_WRITE 2u
 
+/* Which end of a two-ended object a holder has (the pipe-like ends go by access). */
+enum holder_end {
+	END_NONE,
+	END_MASTER,             /* a pty's master (ptmx) */
+	END_SLAVE,              /* a pty's slave (/dev/pts/N) */
+};
+
 /* A process holding an object: by a file descriptor, or by a mapping. */
 struct holder {
 	size_t object;          /* index in snapshot.objects */
@@ -58,6 +70,7 @@ struct holder {
 	int fd;                 /* -1 for a mapping */
 	uint64_t start, end;    /* mapping address range */
 	unsigned int access;    /* HOLD_READ | HOLD_WRITE */
+	enum holder_end role;
 };
 
 /* One inotify watch of an inotify instance. */
@@ -66,6 +79,14 @@ struct watch {
 	uint64_t inode;
 	uint64_t dev;           /* dev_t (already decoded from the kernel's major<<20|minor) */
 	uint32_t mask;
+};
+
+/* One fd an epoll instance watches. */
+struct epoll_watch {
+	int fd;                 /* in the process that added it */
+	uint32_t events;        /* EPOLL* bits */
+	uint64_t inode;         /* the watched file's, 0 unknown (older kernels) */
+	uint64_t dev;           /* dev_t (decoded from the kernel's major<<20|minor) */
 };
 
 /* A flat record for every kind: fields a kind lacks stay zero/unset.
@@ -172,6 +193,14 @@ struct ipc_object {
 	bool lock_waiting;      /* blocked, waiting for lock lock_num */
 	unsigned int lock_num;
 	uint64_t lock_start, lock_end;  /* byte range, end UINT64_MAX = to end of file */
+
+	/* epoll: the watched fds (count is ntargets); pty: id is the index, masters and
+	 * slaves count the holders of each end (link phase); memfd and shared mappings:
+	 * size when has_size, owner, mode and times when has_stat */
+	struct epoll_watch *targets;
+	size_t ntargets;
+	int masters, slaves;
+	bool has_size, has_stat;
 
 	/* holders (link phase): a slice of snapshot.holders */
 	struct holder *holders;

@@ -19,9 +19,10 @@ A made object (one line of the helper) is {"kind", "expect": {...}} plus, option
   "optional": REASON            ipctop may not know the kind yet: skipped if absent, its
                                 failures are TODO if present
 It is found by kind and the first of: id, name_hex (name bytes), inode (and dev),
-eventfd_id, path_hex (path bytes), or else its first expected holder (pid and fd).
-Holders are compared as multisets of (pid, fd, address, access); each holder's command
-and user must also be those of the live process.
+eventfd_id, index (a pty's), path_hex (path bytes), or else its first expected holder
+(pid and fd). Holders are compared as multisets of (pid, fd, address, access, end); each
+holder's command and user must also be those of the live process. An epoll's targets
+are compared in any order (the kernel lists them in its own).
 """
 import json
 import os
@@ -79,13 +80,13 @@ def path_bytes(o):
 
 
 def holder_key(h):
-    return (h.get("pid"), h.get("fd"), h.get("address"), h.get("access"))
+    return (h.get("pid"), h.get("fd"), h.get("address"), h.get("access"), h.get("end"))
 
 
 def identity(made):
     """(key, value) the object is found by, as described at the top."""
     exp = made["expect"]
-    for k in ("id", "name_hex", "inode", "eventfd_id", "path_hex"):
+    for k in ("id", "name_hex", "inode", "eventfd_id", "index", "path_hex"):
         if exp.get(k) is not None:
             return k, exp[k]
     if exp.get("holders"):
@@ -210,6 +211,11 @@ def compare_one(made, exp, ident, hits):
             tap(got == bytes.fromhex(v), "%s path is %r (ipctop: %r)" % (ident, bytes.fromhex(v), got))
         elif k in ("holders", "peer_holders") and v is not None:
             compare_holders(ident, k, o.get(k), v, made.get("holders_subset"))
+        elif k == "targets":
+            got = o.get(k)
+            key = lambda t: t.get("fd") if isinstance(t, dict) else -1
+            tap(isinstance(got, list) and sorted(got, key=key) == sorted(v, key=key),
+                "%s targets = %r in any order (ipctop: %r)" % (ident, v, got))
         elif k == "pending":
             got = o.get(k)
             tap(isinstance(got, list) and sorted(got) == sorted(v), "%s pending = %r in any order (ipctop: %r)" % (ident, v, got))
@@ -244,7 +250,7 @@ def entry_matches(e, made):
         return matches(e, made)
     if k == "name_hex":
         return e.get("name") is not None and name_bytes(e) == bytes.fromhex(v)
-    if k in ("id", "inode", "eventfd_id"):
+    if k in ("id", "inode", "eventfd_id", "index"):
         return e.get(k) == v
     return None   # no key to tell it apart from others of its kind
 
@@ -367,7 +373,7 @@ def leftovers(args):
     dirs = set()
     for made in load_objs(args[1:]):
         exp = made["expect"]
-        if made["kind"] in ("fifo", "unix") and "path_hex" in exp and not exp.get("abstract"):
+        if made["kind"] in ("fifo", "unix", "shared_file") and "path_hex" in exp and not exp.get("abstract"):
             path = bytes.fromhex(exp["path_hex"])
             dirs.add(os.path.dirname(path))
             if os.path.lexists(path):

@@ -79,7 +79,12 @@ start_objects objs \
 	posix_sem_map:0600:mapped:2:3 \
 	posix_mq_open:0640:opened:4 \
 	stale_mq:0600:stale \
-	stale_shm:0600:4096 ||
+	stale_shm:0600:4096 \
+	epoll \
+	pty \
+	memfd:memfd:10000 \
+	shared_anon:20000 \
+	shared_file:mapped:5000 ||
 	{ not_ok "helper created the objects"; done_testing; exit 1; }
 ok "helper created the objects and their holders"
 

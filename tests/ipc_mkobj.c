@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
@@ -132,6 +133,15 @@ static void usage(void)
 	      "                                  first O_RDONLY, the second O_WRONLY, then rw\n"
 	      "  stale_mq:MODE:NAME              made by a child that exited: nobody holds it\n"
 	      "  stale_shm:MODE:SIZE             SysV segment made by a child that exited\n"
+	      "  epoll                           an epoll instance watching a pipe's read end\n"
+	      "                                  (EPOLLIN) and an eventfd (EPOLLOUT)\n"
+	      "  pty                             a pseudo-terminal: we hold the master, a child\n"
+	      "                                  the slave\n"
+	      "  memfd:NAME:SIZE                 we hold the fd, a child only a mapping of it\n"
+	      "  shared_anon:SIZE                MAP_SHARED|MAP_ANONYMOUS, mapped by us and by a\n"
+	      "                                  forked child\n"
+	      "  shared_file:NAME:SIZE           a file in a temporary directory mapped shared by\n"
+	      "                                  us (rw) and a child (r)\n"
 	      "NAME is appended to PREFIX; write it as x:HEX for arbitrary bytes.\n"
 	      "Prints one JSON line per object, then READY; waits for stdin EOF or a signal.\n",
 	      stderr);
@@ -786,6 +796,7 @@ struct hold {
 	int fd;                     /* -1: a mapping */
 	unsigned long start, end;   /* mapping range */
 	const char *access;         /* "r", "w", "rw" */
+	const char *role;           /* a pty's end: "master", "slave", NULL */
 };
 
 struct holds {
@@ -803,13 +814,14 @@ static struct hold *holds_add(struct holds *hs)
 	return h;
 }
 
-static void holds_fd(struct holds *hs, pid_t pid, int fd, const char *access)
+static struct hold *holds_fd(struct holds *hs, pid_t pid, int fd, const char *access)
 {
 	struct hold *h = holds_add(hs);
 
 	h->pid = pid;
 	h->fd = fd;
 	h->access = access;
+	return h;
 }
 
 static void holds_map(struct holds *hs, pid_t pid, unsigned long addr, size_t len, const char *access)
@@ -848,7 +860,8 @@ static void print_holds(const char *key, struct holds *hs)
 			printf("\"fd\": %d, \"address\": null", h->fd);
 		else
 			printf("\"fd\": null, \"address\": \"%08lx-%08lx\"", h->start, h->end);
-		printf(", \"access\": \"%s\"}", h->access);
+		printf(", \"access\": \"%s\", \"end\": ", h->access);
+		printf(h->role ? "\"%s\"}" : "null}", h->role);
 	}
 	printf("]");
 }
@@ -1822,6 +1835,242 @@ static void make_stale_shm(char **f, int nf)
 	       m->id, (unsigned int)m->key, geteuid(), size, (int)child);
 }
 
+/* ---- epoll, ptys ---- */
+
+static void print_epoll_target(int fd, uint32_t events, bool first)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		die("fstat: %s", strerror(errno));
+	printf("%s{\"fd\": %d, \"events\": %u, \"inode\": %llu, \"dev\": \"%u:%u\"}", first ? "" : ", ",
+	       fd, events, (unsigned long long)st.st_ino, major(st.st_dev), minor(st.st_dev));
+}
+
+static void make_epoll(char **f, int nf)
+{
+	(void)f;
+	if (nf != 1)
+		usage();
+	int p[2], e = eventfd(0, 0), ep = epoll_create1(0);
+
+	if (pipe(p) < 0 || e < 0 || ep < 0)
+		die("epoll: pipe, eventfd or epoll_create1: %s", strerror(errno));
+	struct epoll_event in = { .events = EPOLLIN }, out = { .events = EPOLLOUT };
+
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &in) < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, e, &out) < 0)
+		die("epoll_ctl: %s", strerror(errno));
+	struct holds hs = { .n = 0 };
+
+	holds_fd(&hs, helper_pid, ep, "rw");
+	/* the kernel adds EPOLLERR and EPOLLHUP to every watch */
+	printf("{\"kind\": \"epoll\", \"expect\": {\"target_count\": 2, \"persistence\": \"process\", "
+	       "\"stale\": null, \"targets\": [");
+	print_epoll_target(p[0], EPOLLIN | EPOLLERR | EPOLLHUP, true);
+	print_epoll_target(e, EPOLLOUT | EPOLLERR | EPOLLHUP, false);
+	printf("]");
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+static void make_pty(char **f, int nf)
+{
+	(void)f;
+	if (nf != 1)
+		usage();
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	char slave[64];
+	int index;
+
+	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
+	    ptsname_r(master, slave, sizeof(slave)) != 0 || ioctl(master, TIOCGPTN, &index) < 0)
+		die("pty: posix_openpt, grantpt, unlockpt or ptsname: %s", strerror(errno));
+	int report;
+	pid_t child = child_fork(NULL, 0, &report, true);
+
+	if (child == 0) {
+		int s = open(slave, O_RDWR | O_NOCTTY);
+
+		if (s < 0)
+			die("child: open %s: %s", slave, strerror(errno));
+		child_report_and_wait(report, "%d\n", s);
+	}
+	char line[64];
+
+	child_read(report, line, sizeof(line));
+	struct holds hs = { .n = 0 };
+
+	holds_fd(&hs, helper_pid, master, "rw")->role = "master";
+	holds_fd(&hs, child, atoi(line), "rw")->role = "slave";
+	printf("{\"kind\": \"pty\", \"expect\": {\"index\": %d, \"tty\": \"pts/%d\", \"masters\": 1, "
+	       "\"slaves\": 1, \"persistence\": \"process\", \"stale\": null", index, index);
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+/* ---- memfd and shared mappings ---- */
+
+static unsigned long page_round(unsigned long len)
+{
+	unsigned long page = (unsigned long)sysconf(_SC_PAGESIZE);
+
+	return (len + page - 1) / page * page;
+}
+
+static void make_memfd(const char *prefix, char **f, int nf)
+{
+	if (nf != 3)
+		usage();
+	char name[256];
+	unsigned long size = parse_num(f[2]);
+
+	decode_name_after("", prefix, f[1], name, sizeof(name));
+	int fd = memfd_create(name, 0);
+
+	if (fd < 0)
+		die("memfd_create: %s", strerror(errno));
+	if (ftruncate(fd, (off_t)size) < 0)
+		die("ftruncate: %s", strerror(errno));
+	int report;
+	pid_t child = child_fork(&fd, 1, &report, true);
+
+	if (child == 0) {
+		void *a = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		if (a == MAP_FAILED)
+			die("child: mmap the memfd: %s", strerror(errno));
+		close(fd);   /* held by the mapping alone */
+		child_report_and_wait(report, "%lx\n", (unsigned long)a);
+	}
+	char line[64];
+
+	child_read(report, line, sizeof(line));
+	struct holds hs = { .n = 0 };
+
+	holds_fd(&hs, helper_pid, fd, "rw");
+	holds_map(&hs, child, strtoul(line, NULL, 16), size, "rw");
+	printf("{\"kind\": \"memfd\", \"expect\": {");
+	print_json_hex("name_hex", name);
+	print_file_identity(fd);
+	printf(", \"size_bytes\": %lu, \"uid\": %u, \"persistence\": \"process\", \"stale\": null",
+	       size, geteuid());
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+/* The inode and device maps shows for the mapping at addr. */
+static void maps_identity(unsigned long addr, unsigned long long *ino, char *dev, size_t devsz)
+{
+	FILE *fp = fopen("/proc/self/maps", "r");
+	char line[1024];
+	bool found = false;
+
+	if (!fp)
+		die("/proc/self/maps: %s", strerror(errno));
+	while (!found && fgets(line, sizeof(line), fp)) {
+		unsigned long start;
+		unsigned int maj, min;
+
+		if (sscanf(line, "%lx-%*x %*s %*x %x:%x %llu", &start, &maj, &min, ino) == 4 && start == addr) {
+			snprintf(dev, devsz, "%u:%u", maj, min);
+			found = true;
+		}
+	}
+	fclose(fp);
+	if (!found)
+		die("no mapping at %lx in /proc/self/maps", addr);
+}
+
+static void make_shared_anon(char **f, int nf)
+{
+	if (nf != 2)
+		usage();
+	unsigned long size = parse_num(f[1]);
+	void *a = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (a == MAP_FAILED)
+		die("mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
+	memset(a, 'a', size);
+	int report;
+	pid_t child = child_fork(NULL, 0, &report, true);
+
+	if (child == 0)
+		child_report_and_wait(report, "ok\n");   /* holds the mapping it inherited */
+	char line[64];
+
+	child_read(report, line, sizeof(line));
+	/* children forked later must not inherit it */
+	if (madvise(a, size, MADV_DONTFORK) < 0)
+		die("madvise: %s", strerror(errno));
+	unsigned long long ino;
+	char dev[32];
+
+	maps_identity((unsigned long)a, &ino, dev, sizeof(dev));
+	struct holds hs = { .n = 0 };
+
+	holds_map(&hs, helper_pid, (unsigned long)a, size, "rw");
+	holds_map(&hs, child, (unsigned long)a, size, "rw");
+	printf("{\"kind\": \"shared_anon\", \"expect\": {\"inode\": %llu, \"dev\": \"%s\", \"name\": null, "
+	       "\"size_bytes\": %lu, \"persistence\": \"process\", \"stale\": null", ino, dev, page_round(size));
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
+static void make_shared_file(const char *prefix, char **f, int nf)
+{
+	if (nf != 3)
+		usage();
+	unsigned long size = parse_num(f[2]);
+	struct made *m = new_file(prefix, f[1]);
+	int fd = open(m->name, O_CREAT | O_EXCL | O_RDWR, 0600);
+
+	if (fd < 0) {
+		nmade--;
+		die("open %s: %s", m->name, strerror(errno));
+	}
+	guard_record(m);
+	if (ftruncate(fd, (off_t)size) < 0)
+		die("ftruncate: %s", strerror(errno));
+	void *a = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (a == MAP_FAILED)
+		die("mmap %s: %s", m->name, strerror(errno));
+	/* the child maps it on its own, read-only */
+	if (madvise(a, size, MADV_DONTFORK) < 0)
+		die("madvise: %s", strerror(errno));
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		die("fstat: %s", strerror(errno));
+	close(fd);   /* held by the mapping alone */
+	int report;
+	pid_t child = child_fork(NULL, 0, &report, true);
+
+	if (child == 0) {
+		int cfd = open(m->name, O_RDONLY);
+		void *ca = cfd < 0 ? MAP_FAILED : mmap(NULL, size, PROT_READ, MAP_SHARED, cfd, 0);
+
+		if (ca == MAP_FAILED)
+			die("child: map %s: %s", m->name, strerror(errno));
+		close(cfd);
+		child_report_and_wait(report, "%lx\n", (unsigned long)ca);
+	}
+	char line[64];
+
+	child_read(report, line, sizeof(line));
+	struct holds hs = { .n = 0 };
+
+	holds_map(&hs, helper_pid, (unsigned long)a, size, "rw");
+	holds_map(&hs, child, strtoul(line, NULL, 16), size, "r");
+	printf("{\"kind\": \"shared_file\", \"expect\": {");
+	print_json_hex("path_hex", m->name);
+	print_identity(&st);
+	printf(", \"size_bytes\": %lu, \"uid\": %u, \"mode\": \"0600\", \"persistence\": \"filesystem\", "
+	       "\"stale\": null", size, geteuid());
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
 int main(int argc, char **argv)
 {
 	const char *prefix = "";
@@ -1916,6 +2165,16 @@ int main(int argc, char **argv)
 			make_stale_mq(prefix, f, nf);
 		else if (strcmp(f[0], "stale_shm") == 0)
 			make_stale_shm(f, nf);
+		else if (strcmp(f[0], "epoll") == 0)
+			make_epoll(f, nf);
+		else if (strcmp(f[0], "pty") == 0)
+			make_pty(f, nf);
+		else if (strcmp(f[0], "memfd") == 0)
+			make_memfd(prefix, f, nf);
+		else if (strcmp(f[0], "shared_anon") == 0)
+			make_shared_anon(f, nf);
+		else if (strcmp(f[0], "shared_file") == 0)
+			make_shared_file(prefix, f, nf);
 		else
 			usage();
 		free(spec);

@@ -571,6 +571,8 @@ static void test_parse_kinds(void)
 		{ "sysv_msg", KIND_SYSV_MSG }, { "sysv_shm", KIND_SYSV_SHM },
 		{ "sysv_sem", KIND_SYSV_SEM }, { "posix_mq", KIND_POSIX_MQ },
 		{ "posix_shm", KIND_POSIX_SHM }, { "posix_sem", KIND_POSIX_SEM },
+		{ "epoll", KIND_EPOLL }, { "pty", KIND_PTY }, { "memfd", KIND_MEMFD },
+		{ "shared_anon", KIND_SHARED_ANON }, { "shared_file", KIND_SHARED_FILE },
 	};
 	static const struct {
 		const char *in, *bad;
@@ -598,10 +600,13 @@ static void test_parse_kinds(void)
 	ok(parse_kinds("sysv,posix", &m, &b) == 0 && m == (sysv | posix), "parse_kinds: \"sysv,posix\"");
 	ok(parse_kinds("events", &m, &b) == 0 &&
 	   m == (BIT(KIND_EVENTFD) | BIT(KIND_SIGNALFD) | BIT(KIND_INOTIFY) | BIT(KIND_TIMERFD) |
-		 BIT(KIND_PIDFD)), "parse_kinds: \"events\"");
+		 BIT(KIND_PIDFD) | BIT(KIND_EPOLL)), "parse_kinds: \"events\"");
 	ok(parse_kinds("sockets", &m, &b) == 0 &&
 	   m == (BIT(KIND_UNIX) | BIT(KIND_INET) | BIT(KIND_NETLINK)), "parse_kinds: \"sockets\"");
-	ok(parse_kinds("sysv,posix,pipe,fifo,sockets,events,signal,lock", &m, &b) == 0 && m == all,
+	ok(parse_kinds("shm", &m, &b) == 0 &&
+	   m == (BIT(KIND_SYSV_SHM) | BIT(KIND_POSIX_SHM) | BIT(KIND_MEMFD) | BIT(KIND_SHARED_ANON) |
+		 BIT(KIND_SHARED_FILE)), "parse_kinds: \"shm\"");
+	ok(parse_kinds("sysv,posix,pipe,fifo,sockets,events,signal,lock,pty,shm", &m, &b) == 0 && m == all,
 	   "parse_kinds: every group and fd kind is all");
 	ok(parse_kinds("sysv,sysv_shm,sysv", &m, &b) == 0 && m == sysv, "parse_kinds: repeats are fine");
 	ok(parse_kinds("posix_sem,sysv", &m, &b) == 0 && m == (sysv | BIT(KIND_POSIX_SEM)),

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -552,6 +553,97 @@ static void test_maps_edges(void)
 	ok(e.inode == 173 && e.path == NULL, "maps cut in the inode: inode 173, no path");
 }
 
+/* Classify a maps line; the name it gives as a string. */
+static enum map_class classify(const char *line, char *name, size_t size)
+{
+	struct map_entry e;
+	const char *n;
+	size_t len;
+
+	if (maps(line, &e) < 0)
+		return (enum map_class)-1;
+	enum map_class c = maps_classify(&e, &n, &len);
+
+	snprintf(name, size, "%.*s", (int)len, n);
+	return c;
+}
+
+static void test_maps_classify(void)
+{
+	char name[128];
+
+	/* lines read on Linux 6.18 */
+	is_int(classify("7f8d672ce000-7f8d672de000 rw-s 00000000 00:01 0                          /SYSV00000000 (deleted)", name, sizeof(name)),
+	       MAPC_SYSV, "classify: SysV segment, shmid 0");
+	is_int(classify("7f45c35bb000-7f45c35bc000 rw-s 00000000 00:01 1285                       /memfd:my memfd (deleted)", name, sizeof(name)),
+	       MAPC_MEMFD, "classify: memfd");
+	is_str(name, "my memfd", "classify: memfd name without \"memfd:\"");
+	is_int(classify("7f45c35bb000-7f45c35bc000 r--p 00000000 00:01 1285                       /memfd:x (deleted)", name, sizeof(name)),
+	       MAPC_MEMFD, "classify: memfd mapped private is still the memfd");
+	is_int(classify("7f45c35bc000-7f45c35be000 rw-s 00000000 00:01 1284                       /dev/zero (deleted)", name, sizeof(name)),
+	       MAPC_SHARED_ANON, "classify: shared anonymous");
+	is_str(name, "", "classify: shared anonymous has no name");
+	is_int(classify("7f45c35bc000-7f45c35be000 rw-s 00000000 00:01 1284                       [anon_shmem:ring]", name, sizeof(name)),
+	       MAPC_SHARED_ANON, "classify: named shared anonymous");
+	is_str(name, "ring", "classify: its name");
+	is_int(classify("7f45c29a9000-7f45c29ab000 rw-s 00000000 fe:00 10953244                   /tmp/shf", name, sizeof(name)),
+	       MAPC_SHARED_FILE, "classify: shared file");
+	is_str(name, "/tmp/shf", "classify: its path");
+	is_int(classify("7f45c29a9000-7f45c29ab000 rw-s 00000000 fe:00 10953244                   /tmp/shf (deleted)", name, sizeof(name)),
+	       MAPC_SHARED_FILE, "classify: deleted shared file");
+	is_str(name, "/tmp/shf", "classify: its path without the suffix");
+
+	static const char *other[] = {
+		"7f45c29a9000-7f45c29ab000 rw-p 00000000 fe:00 10953244                   /tmp/shf",
+		"5624b1235000-5624b123b000 r-xp 00002000 fe:00 247498                     /usr/bin/head",
+		"7f8d67199000-7f8d672cc000 rw-s 00000000 00:00 0 ",
+		"7f8d67199000-7f8d672cc000 rw-p 00000000 00:01 1284                       /dev/zero (deleted)",
+		"7f8d67199000-7f8d672cc000 rw-s 00000000 00:10 4711                       /i915 (deleted)",
+		"7f8d67199000-7f8d672cc000 rw-s 00000000 00:10 4711                       /dmabuf: (deleted)",
+		"7f8d67199000-7f8d672cc000 rw-s 00000000 00:0f 1                          anon_inode:[io_uring]",
+		"7f8d67199000-7f8d672cc000 rw-s 00000000 00:00 0                          [anon_shmem:x]",
+		"7f8d67199000-7f8d672cc000 rw-s 00000000 08:01 12                         [heap]",
+	};
+
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		is_int(classify(other[i], name, sizeof(name)), MAPC_OTHER, "classify: other mapping %zu", i);
+	/* a file on a disk named like the kernel's own is a file */
+	is_int(classify("7f45c35bb000-7f45c35bc000 rw-s 00000000 08:01 1285                       /memfd:x (deleted)", name, sizeof(name)),
+	       MAPC_SHARED_FILE, "classify: /memfd: on a disk is a shared file");
+	is_int(classify("7f45c35bb000-7f45c35bc000 rw-s 00000000 08:01 1285                       /dev/zero (deleted)", name, sizeof(name)),
+	       MAPC_SHARED_FILE, "classify: /dev/zero on a disk is a shared file");
+	is_int(classify("7f8d67199000-7f8d672cc000 rw-s 00000000 08:01 12                         /SYSV00000000 (deleted)", name, sizeof(name)),
+	       MAPC_SHARED_FILE, "classify: /SYSV on a disk is a shared file");
+}
+
+static void test_memfd_pty(void)
+{
+	const char *n;
+	size_t len;
+	const char *link = "/memfd:my memfd (deleted)";
+
+	is_int(memfd_link_name(link, strlen(link), &n, &len), 0, "memfd link: recognised");
+	ok(len == 8 && memcmp(n, "my memfd", 8) == 0, "memfd link: name");
+	link = "/memfd: (deleted)";
+	is_int(memfd_link_name(link, strlen(link), &n, &len), 0, "memfd link, empty name: recognised");
+	is_int((int)len, 0, "memfd link, empty name: empty");
+	link = "/memfd:x";
+	is_int(memfd_link_name(link, strlen(link), &n, &len), -1, "memfd link without (deleted): refused");
+	link = "/tmp/memfd:x (deleted)";
+	is_int(memfd_link_name(link, strlen(link), &n, &len), -1, "memfd link elsewhere: refused");
+	link = "/memfd:x (deleted)";
+	is_int(memfd_link_name(link, 10, &n, &len), -1, "memfd link cut at len: refused");
+
+	is_int(pty_slave_index(136, 0), 0, "pty: 136:0 is pts/0");
+	is_int(pty_slave_index(136, 255), 255, "pty: 136:255 is pts/255");
+	is_int(pty_slave_index(137, 3), 259, "pty: 137:3 is pts/259");
+	is_int(pty_slave_index(143, 255), 2047, "pty: 143:255 is pts/2047");
+	is_int(pty_slave_index(135, 0), -1, "pty: 135 is not a slave");
+	is_int(pty_slave_index(144, 0), -1, "pty: 144 is not a slave");
+	is_int(pty_slave_index(5, 2), -1, "pty: /dev/ptmx is not a slave");
+	is_int(pty_slave_index(136, 256), -1, "pty: minor above 255 refused");
+}
+
 /* ---- status -------------------------------------------------------------------- */
 
 static const char status_sample[] =
@@ -755,6 +847,8 @@ int main(void)
 	test_fdinfo_edges();
 	test_maps_real();
 	test_maps_edges();
+	test_maps_classify();
+	test_memfd_pty();
 	test_status();
 	test_locks_real();
 	test_locks_kinds();
