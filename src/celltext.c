@@ -169,15 +169,40 @@ char *cell_text(const struct snapshot *snap, int col, const struct ipc_object *o
 	case CELL_WATCHES: {
 		struct strbuf b = { 0 };
 
+		size_t w = 0;
+
+		/* "wd:path" where the path is known (escaped), else "wd:inode@major:minor" */
 		strbuf_add(&b, "", 0);
-		for (size_t i = 0; i < o->nwatches && i < MAX_TEXT_LIST; i++)
-			strbuf_printf(&b, "%s%d:%" PRIu64 "@%u:%u", i ? "," : "", o->watches[i].wd,
-				  o->watches[i].inode, major(o->watches[i].dev), minor(o->watches[i].dev));
-		if (o->nwatches > MAX_TEXT_LIST)
+		for (size_t i = 0; i < o->nwatches && i < MAX_TEXT_LIST; i++) {
+			const struct watch *wt = &o->watches[i];
+			size_t before = b.len;
+
+			strbuf_printf(&b, "%s%d:", i ? "," : "", wt->wd);
+			w += b.len - before;
+			if (wt->path) {
+				size_t pw;
+				char *esc = text_escape(wt->path, strlen(wt->path), utf8, &pw);
+
+				strbuf_add(&b, esc, strlen(esc));
+				w += pw;
+				free(esc);
+			} else {
+				before = b.len;
+				strbuf_printf(&b, "%" PRIu64 "@%u:%u", wt->inode, major(wt->dev), minor(wt->dev));
+				w += b.len - before;
+			}
+		}
+		if (o->nwatches > MAX_TEXT_LIST) {
+			size_t before = b.len;
+
 			strbuf_printf(&b, ",+%zu", o->nwatches - MAX_TEXT_LIST);
-		if (!b.len)
+			w += b.len - before;
+		}
+		if (!b.len) {
 			strbuf_add(&b, "-", 1);
-		*width = b.len;
+			w = 1;
+		}
+		*width = w;
 		return b.s;
 	}
 	}

@@ -235,11 +235,16 @@ void doc_object(struct doc *d, const struct snapshot *snap, const struct ipc_obj
 	}
 	if (o->kind == KIND_INOTIFY && o->nwatches) {
 		doc_printf(d, LS_SECTION, "%s (%zu)", _("Watches"), o->nwatches);
-		doc_printf(d, LS_COLUMNS, "  %5s %12s %-9s %s", "WD", _("INODE"), _("DEVICE"), _("MASK"));
-		for (size_t i = 0; i < o->nwatches; i++)
-			doc_printf(d, LS_NORMAL, "  %5d %12" PRIu64 " %4u:%-4u 0x%08x", o->watches[i].wd,
-				   o->watches[i].inode, major(o->watches[i].dev), minor(o->watches[i].dev),
-				   o->watches[i].mask);
+		doc_printf(d, LS_COLUMNS, "  %5s %12s %-9s %-10s %s", "WD", _("INODE"), _("DEVICE"), _("MASK"),
+			   _("PATH"));
+		for (size_t i = 0; i < o->nwatches; i++) {
+			const struct watch *w = &o->watches[i];
+			char *path = w->path ? text_escape(w->path, strlen(w->path), utf8, NULL) : xstrdup("-");
+
+			doc_printf(d, LS_NORMAL, "  %5d %12" PRIu64 " %4u:%-4u 0x%08x %s", w->wd, w->inode,
+				   major(w->dev), minor(w->dev), w->mask, path);
+			free(path);
+		}
 	}
 	if (o->kind == KIND_EPOLL && o->ntargets) {
 		doc_printf(d, LS_SECTION, "%s (%zu)", _("Watched descriptors"), o->ntargets);

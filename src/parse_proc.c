@@ -220,10 +220,10 @@ static void *grow(void *arr, size_t n, size_t *alloc, size_t size)
 static int fdinfo_inotify(const char *p, const char *end, struct fdinfo *fi, size_t *alloc)
 {
 	struct inotify_watch w = { 0 };
-	const char *key, *val;
-	size_t klen, vlen;
+	const char *key, *val, *hex = NULL;
+	size_t klen, vlen, hexlen = 0;
 	unsigned int seen = 0;
-	uint64_t mask;
+	uint64_t mask, hbytes = UINT64_MAX, htype = UINT64_MAX;
 
 	while (next_pair(&p, end, &key, &klen, &val, &vlen)) {
 		if (span_is(key, klen, "wd")) {
@@ -243,10 +243,35 @@ static int fdinfo_inotify(const char *p, const char *end, struct fdinfo *fi, siz
 				return 0;
 			w.mask = (uint32_t)mask;
 			seen |= 8;
+		} else if (span_is(key, klen, "fhandle-bytes")) {
+			/* a handle that cannot be read only leaves the path unknown */
+			if (parse_u64(val, vlen, 16, &hbytes) < 0 || hbytes > WATCH_HANDLE_MAX)
+				hbytes = UINT64_MAX;
+		} else if (span_is(key, klen, "fhandle-type")) {
+			if (parse_u64(val, vlen, 16, &htype) < 0 || htype > INT32_MAX)
+				htype = UINT64_MAX;
+		} else if (span_is(key, klen, "f_handle")) {
+			hex = val;
+			hexlen = vlen;
 		}
 	}
 	if (seen != 15)
 		return 0;
+	if (hbytes != UINT64_MAX && htype != UINT64_MAX && hex && hexlen == 2 * hbytes && hbytes > 0) {
+		size_t i;
+
+		for (i = 0; i < hbytes; i++) {
+			uint64_t byte;
+
+			if (parse_u64(hex + 2 * i, 2, 16, &byte) < 0)
+				break;
+			w.handle[i] = (unsigned char)byte;
+		}
+		if (i == hbytes) {
+			w.handle_bytes = (unsigned int)hbytes;
+			w.handle_type = (int)htype;
+		}
+	}
 
 	struct inotify_watch *arr = grow(fi->watches, fi->nwatches, alloc, sizeof(*arr));
 
@@ -721,5 +746,59 @@ int locks_parse_line(const char *line, size_t len, struct lock_entry *out)
 
 	if (next_field(&p, end, &tok, &tlen))
 		return -1;
+	return 0;
+}
+
+/* ---- /proc/PID/mountinfo ---------------------------------------------------- */
+
+/* The kernel's mangling of a path in mountinfo: space, tab, newline and backslash as
+ * \ooo. Returns the decoded length, or -1 when it does not fit in size - 1. */
+static int unmangle(const char *s, size_t len, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '\\' && i + 3 < len &&
+		    s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '7') {
+			c = (char)((s[i + 1] - '0') << 6 | (s[i + 2] - '0') << 3 | (s[i + 3] - '0'));
+			i += 3;
+		}
+		if (o + 1 >= size)
+			return -1;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
+int mountinfo_parse_line(const char *line, size_t len, unsigned int *major, unsigned int *minor,
+			 char *point, size_t size)
+{
+	const char *p = line, *end = line + len, *w[5];
+	size_t wl[5];
+
+	if (!line || size == 0)
+		return -1;
+	if (len && end[-1] == '\n')
+		end--;
+	for (int i = 0; i < 5; i++)
+		if (!next_word(&p, end, &w[i], &wl[i]))
+			return -1;
+
+	/* w[2] is "major:minor" */
+	const char *colon = memchr(w[2], ':', wl[2]);
+	uint64_t ma, mi;
+
+	if (!colon || parse_u64(w[2], (size_t)(colon - w[2]), 10, &ma) < 0 ||
+	    parse_u64(colon + 1, wl[2] - (size_t)(colon - w[2]) - 1, 10, &mi) < 0 ||
+	    ma > 0xfff || mi > 0xfffff || wl[4] == 0 || w[4][0] != '/')
+		return -1;
+	if (unmangle(w[4], wl[4], point, size) < 0)
+		return -1;
+	*major = (unsigned int)ma;
+	*minor = (unsigned int)mi;
 	return 0;
 }

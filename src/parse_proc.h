@@ -11,11 +11,17 @@
 /* One inotify watch: "inotify wd:1 ino:a2 sdev:800001 mask:fff ignored_mask:0 ...".
  * wd, ino, sdev and mask are all hexadecimal in the kernel's text ("wd:%x"); sdev is
  * kept as the kernel's encoding major << 20 | minor, not glibc's dev_t. */
+#define WATCH_HANDLE_MAX 128         /* MAX_HANDLE_SZ */
+
 struct inotify_watch {
 	int wd;
 	uint64_t ino;
 	uint64_t sdev;
 	uint32_t mask;
+	/* the watched file's handle, for open_by_handle_at(2); bytes 0 when absent */
+	unsigned int handle_bytes;
+	int handle_type;
+	unsigned char handle[WATCH_HANDLE_MAX];
 };
 
 /* One epoll target: "tfd:        5 events:       19 data: ... pos:0 ino:3 sdev:d".
@@ -80,6 +86,13 @@ struct fdinfo {
  * *fi and may be called twice. */
 int fdinfo_parse(const char *buf, size_t len, struct fdinfo *out);
 void fdinfo_free(struct fdinfo *fi);
+
+/* One line of /proc/PID/mountinfo: "36 35 98:0 /mnt1 /mnt2 rw,noatime - ext3 ...".
+ * The mount point is written into point (at most size - 1 bytes and a NUL) with the
+ * kernel's octal escapes (\040 for a space, \012, \134...) decoded. Returns 0, or -1
+ * for a malformed line or a mount point that does not fit. */
+int mountinfo_parse_line(const char *line, size_t len, unsigned int *major, unsigned int *minor,
+			 char *point, size_t size);
 
 /* One line of /proc/PID/maps (without its newline; one trailing '\n' is tolerated):
  * "7f00a000-7f00b000 rw-s 00000000 00:01 1234     /SYSV00000000 (deleted)".

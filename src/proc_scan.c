@@ -41,6 +41,9 @@
 /* kinds the maps scan itself finds: every process's maps are read for them */
 #define MAP_FOUND_KINDS (KIND_BIT(KIND_MEMFD) | KIND_BIT(KIND_SHARED_ANON) | KIND_BIT(KIND_SHARED_FILE))
 
+#define MOUNT_FDS_MAX 64
+#define WATCH_PATHS_MAX 20000   /* open_by_handle_at calls per snapshot */
+
 struct scan {
 	struct snapshot *snap;
 	struct objindex ix;
@@ -55,6 +58,13 @@ struct scan {
 	bool same_ipc_ns;       /* in ipctop's IPC namespace: its /SYSV maps are our segments */
 	int pidfd;              /* -1 not yet opened, -2 cannot be opened */
 	uint64_t devshm_dev;    /* st_dev of /dev/shm (POSIX shm and sem files), 0 unknown */
+	/* inotify watches: a directory of each filesystem, to open the watched files by
+	 * their handles; read from our mountinfo the first time a watch needs it */
+	char *mountinfo;
+	size_t mountinfo_len;
+	struct { uint64_t dev; int fd; } mounts[MOUNT_FDS_MAX];
+	size_t nmounts;
+	size_t watch_paths;     /* resolved so far (at most WATCH_PATHS_MAX) */
 };
 
 static uint64_t lock_key(pid_t pid, uint64_t dev)
@@ -287,6 +297,72 @@ static int64_t to_ns(int64_t sec, int64_t nsec)
 	return sec * 1000000000 + nsec;
 }
 
+/* A directory on the filesystem of dev, from our mountinfo; -1 when not mounted here. */
+static int mount_fd(struct scan *sc, uint64_t dev)
+{
+	for (size_t i = 0; i < sc->nmounts; i++)
+		if (sc->mounts[i].dev == dev)
+			return sc->mounts[i].fd;
+	if (sc->nmounts == MOUNT_FDS_MAX)
+		return -1;
+	if (!sc->mountinfo) {
+		sc->mountinfo = read_file_at(-1, "/proc/self/mountinfo", 16u << 20, &sc->mountinfo_len);
+		if (!sc->mountinfo)
+			sc->mountinfo = xstrdup("");
+	}
+
+	int fd = -1;
+	char point[PATH_MAX];
+
+	for (size_t pos = 0; pos < sc->mountinfo_len && fd < 0;) {
+		const char *line = sc->mountinfo + pos;
+		const char *nl = memchr(line, '\n', sc->mountinfo_len - pos);
+		size_t n = nl ? (size_t)(nl - line) : sc->mountinfo_len - pos;
+		unsigned int ma, mi;
+
+		pos += n + 1;
+		if (mountinfo_parse_line(line, n, &ma, &mi, point, sizeof(point)) == 0 &&
+		    makedev(ma, mi) == dev)
+			fd = open(point, O_RDONLY | O_DIRECTORY | O_CLOEXEC);   /* not O_PATH: refused as mount_fd */
+	}
+	sc->mounts[sc->nmounts].dev = dev;
+	sc->mounts[sc->nmounts++].fd = fd;     /* -1 remembered too */
+	return fd;
+}
+
+/* The path of an inotify watch's file, through its handle (needs CAP_DAC_READ_SEARCH):
+ * what lsfd and inotify-info show. */
+static char *watch_path(struct scan *sc, uint64_t dev, const struct inotify_watch *w)
+{
+	if (!w->handle_bytes || sc->watch_paths >= WATCH_PATHS_MAX)
+		return NULL;
+	sc->watch_paths++;
+
+	int mfd = mount_fd(sc, dev);
+
+	if (mfd < 0)
+		return NULL;
+	struct file_handle *fh = xmalloc(sizeof(*fh) + w->handle_bytes);
+
+	fh->handle_bytes = w->handle_bytes;
+	fh->handle_type = w->handle_type;
+	memcpy(fh->f_handle, w->handle, w->handle_bytes);
+
+	int fd = open_by_handle_at(mfd, fh, O_PATH | O_CLOEXEC);
+
+	free(fh);
+	if (fd < 0)
+		return NULL;
+
+	char link[32], buf[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? xstrndup(buf, (size_t)n) : NULL;
+}
+
 static void scan_anon(struct scan *sc, const char *name, int fd, const char *type)
 {
 	enum ipc_kind kind;
@@ -352,6 +428,7 @@ static void scan_anon(struct scan *sc, const char *name, int fd, const char *typ
 					o->watches[i].dev = makedev((unsigned int)(w->sdev >> 20),
 								    (unsigned int)(w->sdev & 0xfffff));
 					o->watches[i].mask = w->mask;
+					o->watches[i].path = watch_path(sc, o->watches[i].dev, w);
 				}
 				o->nwatches = fi.nwatches;
 			}
@@ -866,5 +943,9 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 	snap->holders_scanned = true;
 	objindex_free(&sc.ix);
 	free(sc.lock_next);
+	for (size_t i = 0; i < sc.nmounts; i++)
+		if (sc.mounts[i].fd >= 0)
+			close(sc.mounts[i].fd);
+	free(sc.mountinfo);
 	close(sc.procfd);
 }

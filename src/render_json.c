@@ -180,8 +180,13 @@ static void json_object(FILE *f, const struct snapshot *snap, const struct ipc_o
 				const struct watch *w = &o->watches[i];
 
 				fprintf(f, "%s{\"wd\": %d, \"inode\": %" PRIu64 ", \"dev\": \"%u:%u\", "
-					"\"mask\": %" PRIu32 "}", i ? ", " : "", w->wd, w->inode,
+					"\"mask\": %" PRIu32, i ? ", " : "", w->wd, w->inode,
 					major(w->dev), minor(w->dev), w->mask);
+				if (w->path)
+					json_bytes(f, "path", w->path, strlen(w->path));
+				else
+					fputs(", \"path\": null", f);
+				fputc('}', f);
 			}
 			fputc(']', f);
 			break;

@@ -30,6 +30,8 @@ void snapshot_free(struct snapshot *snap)
 		free(snap->objects[i].name);
 		free(snap->objects[i].sems);
 		free(snap->objects[i].pending);
+		for (size_t w = 0; w < snap->objects[i].nwatches; w++)
+			free(snap->objects[i].watches[w].path);
 		free(snap->objects[i].watches);
 		free(snap->objects[i].remote);
 		free(snap->objects[i].targets);

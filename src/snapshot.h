@@ -79,6 +79,8 @@ struct watch {
 	uint64_t inode;
 	uint64_t dev;           /* dev_t (already decoded from the kernel's major<<20|minor) */
 	uint32_t mask;
+	char *path;             /* the watched file, as ipctop's mount namespace reaches it;
+				 * NULL when it cannot be resolved */
 };
 
 /* One fd an epoll instance watches. */

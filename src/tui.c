@@ -681,10 +681,20 @@ static int draw_header(struct tui *t, int cols, bool full)
 		nkind[s->objects[i].kind]++;
 	struct strbuf b = { 0 };
 
+	/* the kinds present: with two dozen kinds, the zeros would push them off the line */
+	size_t absent = 0;
+
 	strbuf_add(&b, " ", 1);
-	for (int k = 0; k < KIND_COUNT; k++)
-		if (s->kinds_collected & KIND_BIT(k))
+	for (int k = 0; k < KIND_COUNT; k++) {
+		if (!(s->kinds_collected & KIND_BIT(k)))
+			continue;
+		if (nkind[k])
 			strbuf_printf(&b, "%s %zu  ", _(kind_classes[k].short_title), nkind[k]);
+		else
+			absent++;
+	}
+	if (absent)
+		strbuf_printf(&b, ngettext("(%zu kind: none)", "(%zu kinds: none)", absent), absent);
 	move(y, 0);
 	clrtoeol();
 	put_clipped(y, 0, b.s ? b.s : "", 0, cols);

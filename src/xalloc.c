@@ -63,3 +63,12 @@ char *xasprintf(const char *fmt, ...)
 		xalloc_die();
 	return s;
 }
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (!p)
+		xalloc_die();
+	return p;
+}

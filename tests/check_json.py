@@ -216,6 +216,11 @@ def compare_one(made, exp, ident, hits):
             key = lambda t: t.get("fd") if isinstance(t, dict) else -1
             tap(isinstance(got, list) and sorted(got, key=key) == sorted(v, key=key),
                 "%s targets = %r in any order (ipctop: %r)" % (ident, v, got))
+        elif k == "watches":
+            got = o.get(k)
+            key = lambda w: w.get("wd", -1)
+            tap(isinstance(got, list) and sorted(got, key=key) == sorted(v, key=key),
+                "%s watches = %r in any order (ipctop: %r)" % (ident, v, got))
         elif k == "pending":
             got = o.get(k)
             tap(isinstance(got, list) and sorted(got) == sorted(v), "%s pending = %r in any order (ipctop: %r)" % (ident, v, got))

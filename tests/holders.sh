@@ -71,6 +71,7 @@ start_objects objs \
 	tcp_loopback:7 \
 	udp_loopback:5 \
 	netlink \
+	inotify \
 	eventfd:7 \
 	eventfd:3:semaphore \
 	signalfd:USR1,USR2 \

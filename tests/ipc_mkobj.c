@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
@@ -122,6 +123,7 @@ static void usage(void)
 	      "  udp_loopback:NBYTES             two connected UDP sockets on 127.0.0.1, NBYTES\n"
 	      "                                  queued to the first; one unconnected on ::1\n"
 	      "  netlink                         a bound NETLINK_ROUTE socket\n"
+	      "  inotify                         watching the temporary directory and /dev/shm\n"
 	      "  eventfd:COUNT[:semaphore]\n"
 	      "  signalfd:SIG,SIG,...            signals blocked; the first one raised, pending\n"
 	      "  sysv_shm_attach:MODE:SIZE:NPROCS   attached by us and NPROCS-1 children, the\n"
@@ -1503,6 +1505,37 @@ static void make_signalfd(char **f, int nf)
 	printf("}}\n");
 }
 
+/* An inotify instance watching our temporary directory and /dev/shm: ipctop resolves
+ * each watch's file handle to its path. */
+static void make_inotify(char **f, int nf)
+{
+	(void)f;
+	if (nf != 1)
+		usage();
+	const char *paths[2] = { temp_dir(), "/dev/shm" };
+	const uint32_t masks[2] = { IN_CREATE, IN_DELETE };
+	int in = inotify_init1(IN_CLOEXEC);
+	struct holds hs = { .n = 0 };
+
+	if (in < 0)
+		die("inotify_init1: %s", strerror(errno));
+	printf("{\"kind\": \"inotify\", \"expect\": {\"watches\": [");
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+		int wd = inotify_add_watch(in, paths[i], masks[i]);
+
+		if (wd < 0 || stat(paths[i], &st) < 0)
+			die("inotify watch on %s: %s", paths[i], strerror(errno));
+		printf("%s{\"wd\": %d, \"inode\": %llu, \"dev\": \"%u:%u\", \"mask\": %u, "
+		       "\"path\": \"%s\"}", i ? ", " : "", wd, (unsigned long long)st.st_ino,
+		       major(st.st_dev), minor(st.st_dev), (unsigned int)masks[i], paths[i]);
+	}
+	holds_fd(&hs, helper_pid, in, "r");
+	printf("], \"stale\": null");
+	print_holds("holders", &hs);
+	printf("}}\n");
+}
+
 /* ---- shared memory and queues held by several processes ---- */
 
 /* A new SysV segment under a key of ours; the next key if one is taken (in a PID
@@ -2149,6 +2182,8 @@ int main(int argc, char **argv)
 			make_udp_loopback(f, nf);
 		else if (strcmp(f[0], "netlink") == 0)
 			make_netlink(f, nf);
+		else if (strcmp(f[0], "inotify") == 0)
+			make_inotify(f, nf);
 		else if (strcmp(f[0], "eventfd") == 0)
 			make_eventfd(f, nf);
 		else if (strcmp(f[0], "signalfd") == 0)

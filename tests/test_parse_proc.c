@@ -219,7 +219,13 @@ static void test_fdinfo_inotify(void)
 		is_int(fi.watches[1].wd, 11, "fdinfo inotify: wd:b is 11");
 		is_u64(fi.watches[2].mask, 0xfff, "fdinfo inotify: mask is hexadecimal");
 		is_u64(fi.watches[2].sdev, 0x15, "fdinfo inotify: sdev 0:21");
+		ok(fi.watches[0].handle_bytes == 8 && fi.watches[0].handle_type == 1 &&
+		   memcmp(fi.watches[0].handle, "\x01\xc5\x03\0\0\0\0\0", 8) == 0,
+		   "fdinfo inotify: the file handle, bytes and type hexadecimal");
+		ok(fi.watches[2].handle_bytes == 12 && fi.watches[2].handle_type == 0x81,
+		   "fdinfo inotify: a 12-byte handle of type 0x81");
 		is_int(fi.watches[3].wd, 1, "fdinfo inotify: last watch, no fhandle");
+		is_int(fi.watches[3].handle_bytes, 0, "fdinfo inotify: no handle, no bytes");
 		ok((fi.watches[3].sdev >> 20) == 8 && (fi.watches[3].sdev & 0xfffff) == 1,
 		   "fdinfo inotify: sdev 800001 is 8:1");
 	}
@@ -238,6 +244,23 @@ static void test_fdinfo_inotify(void)
 		ok(fi.watches[0].wd == INT_MAX && fi.watches[0].ino == 0x10 &&
 		   fi.watches[0].mask == 0xffffffff, "fdinfo inotify: extra spaces, limits");
 	is_u64(fi.has, 0, "fdinfo inotify odd lines: no has bit");
+	fdinfo_free(&fi);
+
+	/* a handle that does not match its length, or is too long, is dropped; the watch stays */
+	is_int(fdi("inotify wd:1 ino:2 sdev:3 mask:1 fhandle-bytes:8 fhandle-type:1 f_handle:0102\n"
+		   "inotify wd:2 ino:2 sdev:3 mask:1 fhandle-bytes:81 fhandle-type:1 f_handle:00\n"
+		   "inotify wd:3 ino:2 sdev:3 mask:1 fhandle-bytes:2 fhandle-type:1 f_handle:zz00\n"
+		   "inotify wd:4 ino:2 sdev:3 mask:1 fhandle-bytes:2 fhandle-type:zz f_handle:0a0b\n"
+		   "inotify wd:5 ino:2 sdev:3 mask:1 fhandle-bytes:2 fhandle-type:2 f_handle:0A0b\n", &fi), 0,
+	   "fdinfo inotify bad handles: parses");
+	is_int(fi.nwatches, 5, "fdinfo inotify bad handles: every watch kept");
+	if (fi.nwatches == 5) {
+		ok(fi.watches[0].handle_bytes == 0 && fi.watches[1].handle_bytes == 0 &&
+		   fi.watches[2].handle_bytes == 0 && fi.watches[3].handle_bytes == 0,
+		   "fdinfo inotify bad handles: short, too long, not hex, bad type: no handle");
+		ok(fi.watches[4].handle_bytes == 2 && fi.watches[4].handle[0] == 0x0a &&
+		   fi.watches[4].handle[1] == 0x0b, "fdinfo inotify: upper-case hex read too");
+	}
 	fdinfo_free(&fi);
 }
 
@@ -835,8 +858,35 @@ static void test_locks_bad(void)
 	is_int(locks_parse_line(hold(line, cut), cut, &l), -1, "locks cut before EOF fails");
 }
 
+static void test_mountinfo(void)
+{
+	unsigned int ma = 0, mi = 0;
+	char point[64];
+
+	is_int(mountinfo_parse_line("26 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n", 48, &ma, &mi,
+				    point, sizeof(point)), 0, "mountinfo: the root");
+	ok(ma == 254 && mi == 0 && strcmp(point, "/") == 0, "mountinfo: 254:0 on /");
+	const char *sp = "36 35 0:26 /sub /mnt/a\\040b\\012c\\134 rw - tmpfs tmpfs rw";
+
+	is_int(mountinfo_parse_line(sp, strlen(sp), &ma, &mi, point, sizeof(point)), 0,
+	       "mountinfo: an escaped mount point");
+	ok(ma == 0 && mi == 26 && strcmp(point, "/mnt/a b\nc\\") == 0,
+	   "mountinfo: \\040, \\012 and \\134 decoded");
+	is_int(mountinfo_parse_line(sp, strlen(sp), &ma, &mi, point, 8), -1,
+	       "mountinfo: a mount point too long for the buffer refused");
+	static const char *const bad[] = {
+		"", "26 1", "26 1 254 / /", "26 1 x:0 / /", "26 1 254:x / /", "26 1 4096:0 / /",
+		"26 1 1:1048576 / /", "26 1 254:0 / relative",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		is_int(mountinfo_parse_line(bad[i], strlen(bad[i]), &ma, &mi, point, sizeof(point)), -1,
+		       "mountinfo: malformed line %zu refused", i);
+	is_int(mountinfo_parse_line(NULL, 0, &ma, &mi, point, sizeof(point)), -1, "mountinfo: NULL refused");
+}
+
 int main(void)
 {
+	test_mountinfo();
 	test_fdinfo_regular();
 	test_fdinfo_eventfd();
 	test_fdinfo_epoll();

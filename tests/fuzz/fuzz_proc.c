@@ -383,6 +383,24 @@ static void check_locks(const char *s, size_t len, bool with_nl)
 	free(t.s);
 }
 
+/* mountinfo_parse_line: the mount point fits and is NUL-terminated, starts with '/' */
+static void check_mountinfo(const char *line, size_t len)
+{
+	char *copy = malloc(len ? len : 1);
+	char point[64];
+	unsigned int ma, mi;
+
+	FUZZ_CHECK(copy != NULL);
+	if (len)
+		memcpy(copy, line, len);
+	memset(point, 'x', sizeof(point));
+	if (mountinfo_parse_line(copy, len, &ma, &mi, point, sizeof(point)) == 0) {
+		FUZZ_CHECK(memchr(point, '\0', sizeof(point)) != NULL);
+		FUZZ_CHECK(point[0] == '/' && ma <= 0xfff && mi <= 0xfffff);
+	}
+	free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data, *end = s + size;
@@ -399,6 +417,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		check_maps(s, llen, eol != NULL);
 		check_locks(s, llen, eol != NULL);
+		check_mountinfo(s, llen);
 		s = eol ? eol + 1 : end;
 	}
 	return 0;
