@@ -86,6 +86,9 @@ bool snapshot_stale_judged(const struct snapshot *snap, enum ipc_kind kind)
 	case KIND_POSIX_SHM:
 	case KIND_POSIX_SEM:
 		return fds && (maps || !snap->maps_scanned);
+	case KIND_UNIX:
+		/* socket files: every socket that could be bound to them must be visible */
+		return snap->unix_files_listed && snap->holders_scanned && snap->netns_other == 0;
 	default:
 		return false;
 	}
@@ -117,11 +120,24 @@ void snapshot_classify(struct snapshot *snap)
 			if (o->nholders == 0)
 				mark(o, N_("no process has it open or mapped"), o->time_b);
 			break;
+		case KIND_UNIX:
+			if (o->inode == 0 && o->sock_state == UNIX_STATE_NO_SOCKET)
+				mark(o, N_("a socket file with no socket bound to it"), o->time_c);
+			break;
 		default:
 			/* the others live only as long as their holders */
 			break;
 		}
 	}
+	if (snap->unix_files_listed && snap->netns_other)
+		snapshot_note(snap, "sock_diag",
+			      ngettext("%zu process is in another network namespace (or its namespace "
+				       "cannot be read), whose UNIX sockets are not seen: socket files "
+				       "are not judged stale",
+				       "%zu processes are in other network namespaces (or theirs cannot "
+				       "be read), whose UNIX sockets are not seen: socket files are not "
+				       "judged stale", snap->netns_other),
+			      snap->netns_other);
 	if (snap->procs_unreadable && geteuid() != 0)
 		snapshot_note(snap, "/proc",
 			      ngettext("%zu process not readable: run as root to see what it holds; "

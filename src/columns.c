@@ -608,6 +608,8 @@ void column_value(int col, const struct ipc_object *o, struct cell *out)
 		out->obj = o;
 		break;
 	case CT_SOCKTYPE:
+		if (*(const int *)field == 0)
+			break;          /* a socket file with no socket: no type */
 		out->type = CELL_STR;
 		out->s = sock_type_name(*(const int *)field);
 		if (!out->s) {
@@ -737,7 +739,7 @@ const char *sock_state_name(int state)
 		[TCP_FIN_WAIT2] = "fin-wait2", [TCP_TIME_WAIT] = "time-wait",
 		[TCP_CLOSE] = "unconnected", [TCP_CLOSE_WAIT] = "close-wait",
 		[TCP_LAST_ACK] = "last-ack", [TCP_LISTEN] = "listen",
-		[TCP_CLOSING] = "disconnecting",
+		[TCP_CLOSING] = "disconnecting", [UNIX_STATE_NO_SOCKET] = "no-socket",
 	};
 
 	if (state < 0 || (size_t)state >= sizeof(names) / sizeof(names[0]))

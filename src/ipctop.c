@@ -53,7 +53,8 @@ struct options {
 
 /* Kinds whose objects may be judged stale. */
 #define STALE_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
-		     KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
+		     KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM) | \
+		     KIND_BIT(KIND_UNIX))
 
 enum {
 	OPT_ONLY = 0x100,
@@ -602,15 +603,18 @@ static bool initial_namespace(const char *name, ino_t ino)
 	return stat(path, &st) < 0 || st.st_ino == ino;
 }
 
+static bool kind_stale(const struct snapshot *snap, unsigned int kinds)
+{
+	for (size_t i = 0; i < snap->nobjects; i++)
+		if (snap->objects[i].stale && (kinds & KIND_BIT(snap->objects[i].kind)))
+			return true;
+	return false;
+}
+
 static bool posix_stale(const struct snapshot *snap)
 {
-	for (size_t i = 0; i < snap->nobjects; i++) {
-		enum ipc_kind k = snap->objects[i].kind;
-
-		if (snap->objects[i].stale && (k == KIND_POSIX_MQ || k == KIND_POSIX_SHM || k == KIND_POSIX_SEM))
-			return true;
-	}
-	return false;
+	return kind_stale(snap, KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_POSIX_SHM) |
+			  KIND_BIT(KIND_POSIX_SEM));
 }
 
 static int run_remove_stale(const struct options *o)
@@ -654,12 +658,24 @@ static int run_remove_stale(const struct options *o)
 				  "are not seen, so a POSIX object that only they use looks stale too"));
 		}
 	}
+	/* the same for socket files: a process outside, in a network namespace of its own,
+	 * may have a socket bound to one, which sock_diag does not show us */
+	bool sockfiles_skipped = false;
+
+	if (kind_stale(snap, KIND_BIT(KIND_UNIX)) && !initial_namespace("pid", PROC_PID_INIT_INO)) {
+		sockfiles_skipped = true;
+		fprintf(stderr, "ipctop: %s\n",
+			_("socket files are not removed: this PID namespace does not see the processes "
+			  "outside it, whose sockets may be bound to them in another network namespace "
+			  "(remove them by path with --remove)"));
+	}
 	for (int k = 0; k < KIND_COUNT; k++) {
 		size_t n;
 		const struct ipc_object **rows;
 
 		if (!(kinds & KIND_BIT(k)) ||
-		    (posix_skipped && (k == KIND_POSIX_MQ || k == KIND_POSIX_SHM || k == KIND_POSIX_SEM)))
+		    (posix_skipped && (k == KIND_POSIX_MQ || k == KIND_POSIX_SHM || k == KIND_POSIX_SEM)) ||
+		    (sockfiles_skipped && k == KIND_UNIX))
 			continue;
 		rows = kind_rows(snap, (enum ipc_kind)k, -1, false, NULL, 0, &n);
 		for (size_t i = 0; i < n; i++) {

@@ -298,8 +298,14 @@ void object_ident(const struct ipc_object *o, struct obj_ident *id)
 		id->a = o->dev;
 		id->b = o->inode;
 		break;
-	case KIND_PIPE:
 	case KIND_UNIX:
+		id->a = o->inode;
+		if (o->inode == 0) {    /* a socket file with no socket: the file */
+			id->b = o->file_dev;
+			id->c = o->file_inode;
+		}
+		break;
+	case KIND_PIPE:
 	case KIND_INET:
 	case KIND_NETLINK:
 		id->a = o->inode;

@@ -859,7 +859,8 @@ static int scan_maps(struct scan *sc)
 	return 0;
 }
 
-/* The IPC and mount namespaces: two stats, where libproc2 would stat all eight. */
+/* The IPC, mount and network namespaces: three stats, where libproc2 would stat all
+ * eight. */
 static void read_namespaces(struct scan *sc, struct process *p)
 {
 	char path[40];
@@ -871,6 +872,11 @@ static void read_namespaces(struct scan *sc, struct process *p)
 	snprintf(path, sizeof(path), "%d/ns/mnt", (int)p->pid);
 	if (fstatat(sc->procfd, path, &st, 0) == 0)
 		p->ns_mnt = st.st_ino;
+	if (sc->kinds & KIND_BIT(KIND_UNIX)) {
+		snprintf(path, sizeof(path), "%d/ns/net", (int)p->pid);
+		if (fstatat(sc->procfd, path, &st, 0) == 0)
+			p->ns_net = st.st_ino;
+	}
 }
 
 static bool index_has_maps(const struct snapshot *snap)
@@ -899,6 +905,7 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 	}
 	struct stat self_ns;
 	uint64_t self_ns_ipc = stat("/proc/self/ns/ipc", &self_ns) == 0 ? self_ns.st_ino : 0;
+	uint64_t self_ns_net = stat("/proc/self/ns/net", &self_ns) == 0 ? self_ns.st_ino : 0;
 	struct stat devshm;
 
 	sc.devshm_dev = stat("/dev/shm", &devshm) == 0 ? devshm.st_dev : 0;
@@ -916,6 +923,11 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 		sc.pidfd = -1;
 		sc.denied = false;
 		read_namespaces(&sc, p);
+		/* sock_diag sees our network namespace: another's sockets are invisible (a
+		 * kernel thread, with no namespace of its own to show, is no concern) */
+		if ((kinds & KIND_BIT(KIND_UNIX)) && p->ns_net != self_ns_net &&
+		    !(p->ns_net == 0 && p->ppid == 2) && p->pid != 2)
+			snap->netns_other++;
 		/* FIXME: segments of other IPC namespaces are not collected (issue 7) */
 		sc.same_ipc_ns = !p->ns_ipc || !self_ns_ipc || p->ns_ipc == self_ns_ipc;
 		/* ENOENT, ESRCH: the process exited meanwhile; nothing to say */

@@ -199,7 +199,10 @@ const char *removal_meaning(const struct ipc_object *o, char *buf, size_t len)
 					   "using it, but no other process can open it by path."));
 		break;
 	case KIND_UNIX:
-		if (o->sock_state == TCP_LISTEN_STATE)
+		if (o->inode == 0)
+			snprintf(buf, len, "%s", _("The socket file is unlinked; no socket is bound to it, "
+						   "so nothing could connect through it anyway."));
+		else if (o->sock_state == TCP_LISTEN_STATE)
 			snprintf(buf, len, "%s", _("The socket file is unlinked; the listening socket stays "
 						   "open but new clients cannot connect by path."));
 		else
@@ -247,7 +250,9 @@ static char *describe(const struct ipc_object *o, bool utf8, bool translate)
 			strbuf_printf(&b, T(N_("FIFO inode %llu")), (unsigned long long)o->inode);
 		break;
 	case KIND_UNIX:
-		if (esc)
+		if (esc && o->inode == 0)
+			strbuf_printf(&b, T(N_("UNIX socket file %s (no socket)")), esc);
+		else if (esc)
 			strbuf_printf(&b, T(N_("UNIX socket %s")), esc);
 		else
 			strbuf_printf(&b, T(N_("UNIX socket inode %llu")), (unsigned long long)o->inode);
@@ -670,6 +675,28 @@ static int file_pinned(struct act *a, uint64_t dev, uint64_t inode)
 {
 	const struct ipc_object *o = a->o;
 
+	if (o->kind == KIND_UNIX && o->inode == 0) {
+		/* a socket file nothing was bound to: still so, and still the file listed */
+		struct stat st;
+		int b = unix_file_bound(dev, inode);
+
+		if (b < 0)
+			return refuse(a, N_("cannot check it"), errno, NULL, N_("sock_diag"));
+		if (b > 0)
+			return refuse(a, N_("not removed"), 0, N_("a socket is bound to it now"), NULL);
+		if (lstat(o->name, &st) < 0)
+			return errno == ENOENT ? gone(a) : refuse(a, N_("cannot check it"), errno, NULL, NULL);
+		/* nothing pins an inode number nobody uses: a file made since may have it */
+		if ((int64_t)st.st_ctim.tv_sec != o->time_c || st.st_ctim.tv_nsec != o->time_c_nsec) {
+			char was[40], now[40];
+
+			snprintf(was, sizeof(was), "%lld.%09ld", (long long)o->time_c, o->time_c_nsec);
+			snprintf(now, sizeof(now), "%lld.%09ld", (long long)st.st_ctim.tv_sec,
+				 (long)st.st_ctim.tv_nsec);
+			return changed(a, "change_time", was, now);
+		}
+		return 0;
+	}
 	if (o->kind == KIND_UNIX) {
 		uint64_t fdev, fino;
 		int e = unix_socket_file(o->inode, &fdev, &fino);

@@ -86,6 +86,7 @@ void object_set_file(struct ipc_object *obj, const struct stat *st)
 	obj->time_a = st->st_atim.tv_sec;
 	obj->time_b = st->st_mtim.tv_sec;
 	obj->time_c = st->st_ctim.tv_sec;
+	obj->time_c_nsec = st->st_ctim.tv_nsec;
 }
 
 void snapshot_note(struct snapshot *snap, const char *source, const char *fmt, ...)

@@ -36,6 +36,7 @@ enum ipc_kind {
 };
 
 #define KIND_BIT(k) (1u << (k))
+#define UNIX_STATE_NO_SOCKET 0  /* below every TCP_* state */
 #define EFD_MODE_SEMAPHORE 1u
 
 enum persistence {
@@ -116,6 +117,7 @@ struct ipc_object {
 	int64_t time_a;         /* shm attach, msg send, sem op, file access */
 	int64_t time_b;         /* shm detach, msg receive, file modify */
 	int64_t time_c;         /* change */
+	long time_c_nsec;       /* ... its nanoseconds, for a file: part of its identity */
 
 	/* pids the kernel records */
 	pid_t cpid, lpid;       /* shm creator / last shmat-shmdt; msg last send / last receive */
@@ -153,7 +155,8 @@ struct ipc_object {
 
 	/* UNIX sockets (inode is the socket's; name is the bound path, or '@' + abstract name) */
 	int sock_type;          /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
-	int sock_state;         /* TCP_ESTABLISHED (1), TCP_LISTEN (10), TCP_CLOSE (7), ... */
+	int sock_state;         /* TCP_ESTABLISHED (1), TCP_LISTEN (10), TCP_CLOSE (7), ...;
+				 * UNIX_STATE_NO_SOCKET for a socket file nothing is bound to */
 	int shutdown;           /* 1 receiving shut, 2 sending shut (sock_diag's bits), -1 unknown */
 	bool abstract;          /* the name is abstract: '@' stands for the kernel's leading NUL */
 	uint64_t peer;          /* peer socket inode, 0 none */
@@ -238,6 +241,7 @@ struct process {
 	char *comm;             /* command name (may hold any byte but NUL) */
 	char *cmdline;          /* arguments joined by spaces, NULL if none or not read */
 	uint64_t ns_ipc, ns_mnt;/* namespace inodes, 0 unknown */
+	uint64_t ns_net;
 	int64_t start_time;     /* seconds since the epoch (whole), 0 unknown: pid reuse checks */
 	bool unreadable;        /* fds or maps could not be read (EACCES) */
 };
@@ -268,6 +272,9 @@ struct snapshot {
 
 	unsigned int kinds_collected;  /* 1u << KIND_* for each family collected */
 	bool mq_listed;                /* the mqueue filesystem could be listed */
+	bool unix_files_listed;        /* socket files were matched to bound sockets */
+	size_t netns_other;            /* processes in another network namespace, or one
+					* that could not be read: their sockets are not seen */
 };
 
 struct snapshot *snapshot_new(void);
@@ -304,6 +311,9 @@ void unix_collect(struct snapshot *snap);
 /* TCP and UDP sockets whose other end is on this machine (loopback, or both ends found
  * in the dump), and listeners bound to loopback. */
 void inet_collect(struct snapshot *snap);
+/* Whether a UNIX socket is bound to the file with this device and inode now: 1, 0, or
+ * -1 with errno when sock_diag cannot tell. */
+int unix_file_bound(uint64_t dev, uint64_t ino);
 void netlink_collect(struct snapshot *snap);
 /* The file the UNIX socket with this inode is bound to (0, 0 when none), asked of
  * sock_diag for that one socket. 0, ENOENT when there is no such socket, or an errno. */

@@ -16,6 +16,7 @@
 #include "nls.h"
 #include "parse_diag.h"
 #include "snapshot.h"
+#include "sockfiles.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -33,6 +34,7 @@ struct unix_list {
 	struct unix_diag_record *rec;
 	size_t n, alloc;
 	size_t bad;                     /* messages or lines that could not be decoded */
+	bool proc_fallback;             /* from /proc/net/unix: no files known */
 };
 
 static void unix_list_push(struct unix_list *l, const struct unix_diag_record *r)
@@ -166,6 +168,43 @@ out:
 	return 0;
 }
 
+struct bound_query {
+	uint64_t dev, ino;
+	bool bound;
+};
+
+static int unix_bound_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct bound_query *q = data;
+	struct unix_diag_record r;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    unix_diag_parse(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), &r) < 0)
+		return MNL_CB_OK;
+	if (r.has_vfs && (uint64_t)r.vfs_dev == q->dev && r.vfs_inode == q->ino)
+		q->bound = true;
+	unix_diag_record_free(&r);
+	return MNL_CB_OK;
+}
+
+int unix_file_bound(uint64_t dev, uint64_t ino)
+{
+	struct unix_diag_req req = {
+		.sdiag_family = AF_UNIX,
+		.udiag_states = ~0u,
+		.udiag_show = UDIAG_SHOW_VFS,
+	};
+	struct bound_query q = { .dev = dev, .ino = ino };
+
+	for (int attempt = 0;; attempt++) {
+		if (diag_dump(&req, sizeof(req), unix_bound_cb, &q) == 0)
+			return q.bound;
+		if (errno != EINTR || attempt == 1)
+			return -1;
+		q.bound = false;
+	}
+}
+
 /* A dump, once more if the kernel says the first was interrupted. */
 static int unix_diag_collect(struct unix_list *l)
 {
@@ -249,10 +288,64 @@ static void unix_add(struct snapshot *snap, struct unix_diag_record *r)
 		o->uid = (uid_t)r->uid;
 }
 
+struct file_id {
+	uint64_t dev, ino;
+};
+
+static int file_id_cmp(const void *a, const void *b)
+{
+	const struct file_id *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* Socket files with no socket bound to them: listed before the dump, so a socket bound
+ * meanwhile is in it; only sock_diag names the files sockets are bound to. */
+static void unix_add_orphans(struct snapshot *snap, const struct unix_list *l,
+			     const struct sockfile_list *files)
+{
+	struct file_id *bound = xcalloc(l->n + 1, sizeof(*bound));
+	size_t nb = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->rec[i].has_vfs)
+			bound[nb++] = (struct file_id){ (uint64_t)l->rec[i].vfs_dev, l->rec[i].vfs_inode };
+	qsort(bound, nb, sizeof(*bound), file_id_cmp);
+	for (size_t i = 0; i < files->n; i++) {
+		const struct sockfile *f = &files->f[i];
+		struct file_id key = { (uint64_t)f->st.st_dev, (uint64_t)f->st.st_ino };
+
+		if (bsearch(&key, bound, nb, sizeof(*bound), file_id_cmp))
+			continue;
+
+		struct ipc_object *o = snapshot_add(snap, KIND_UNIX);
+
+		/* no socket: a file, whose inode and device are its identity */
+		object_set_file(o, &f->st);
+		o->inode = 0;
+		o->dev = 0;
+		o->file_inode = (uint64_t)f->st.st_ino;
+		o->file_dev = (uint64_t)f->st.st_dev;
+		o->persistence = PERSIST_FILESYSTEM;
+		o->sock_state = UNIX_STATE_NO_SOCKET;
+		o->shutdown = -1;
+		object_set_name(o, f->path, strlen(f->path));
+	}
+	free(bound);
+	snap->unix_files_listed = true;
+	if (files->truncated)
+		snapshot_note(snap, "socket files", _("too many entries under /run, /tmp, /var/tmp and "
+						      "/dev/shm: not every socket file was looked at"));
+}
+
 void unix_collect(struct snapshot *snap)
 {
 	struct unix_list l = { 0 };
+	struct sockfile_list files;
 
+	sockfiles_find(&files);
 	if (unix_diag_collect(&l) == 0) {
 		if (l.bad)
 			snapshot_note(snap, "sock_diag", _("replies that could not be decoded: %zu"),
@@ -269,8 +362,10 @@ void unix_collect(struct snapshot *snap)
 					"sockets cannot be seen"),
 				      why, PROC_NET_UNIX, strerror(proc_err));
 			free(why);
+			sockfiles_free(&files);
 			return;
 		}
+		l.proc_fallback = true;
 		snapshot_note(snap, "sock_diag",
 			      _("%s: using /proc/net/unix (no peers, queues or names with newlines)"),
 			      strerror(diag_err));
@@ -280,5 +375,8 @@ void unix_collect(struct snapshot *snap)
 	}
 	for (size_t i = 0; i < l.n; i++)
 		unix_add(snap, &l.rec[i]);
+	if (!l.proc_fallback)
+		unix_add_orphans(snap, &l, &files);
+	sockfiles_free(&files);
 	unix_list_clear(&l);
 }

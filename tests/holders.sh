@@ -45,6 +45,7 @@ if [ -n "$HOLDERS_STALE_RUN" ]; then
 	start_objects objs \
 		stale_mq:0600:stale \
 		stale_shm:0600:4096 \
+		stale_sockfile:stale.sock \
 		posix_mq_open:0600:held:2 \
 		posix_shm_map:0600:held:100:1 \
 		posix_sem_map:0600:held:1:2 \

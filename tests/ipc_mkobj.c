@@ -134,6 +134,7 @@ static void usage(void)
 	      "  posix_mq_open:MODE:NAME:NPROCS  open in us (rw) and NPROCS-1 children: the\n"
 	      "                                  first O_RDONLY, the second O_WRONLY, then rw\n"
 	      "  stale_mq:MODE:NAME              made by a child that exited: nobody holds it\n"
+	      "  stale_sockfile:NAME             a socket file whose socket was closed\n"
 	      "  stale_shm:MODE:SIZE             SysV segment made by a child that exited\n"
 	      "  epoll                           an epoll instance watching a pipe's read end\n"
 	      "                                  (EPOLLIN) and an eventfd (EPOLLOUT)\n"
@@ -1831,6 +1832,34 @@ static void make_stale_mq(const char *prefix, char **f, int nf)
 	       "\"max_msg_size_bytes\": 16, \"holders\": []}, \"nonnull\": [\"stale\"]}\n", ino, dev);
 }
 
+/* A socket file whose socket was closed: nothing is bound to it any more. */
+static void make_stale_sockfile(const char *prefix, char **f, int nf)
+{
+	if (nf != 2)
+		usage();
+	struct made *m = new_file(prefix, f[1]);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct stat st;
+
+	if (strlen(m->name) >= sizeof(sa.sun_path))
+		die("stale_sockfile: the path is too long for a socket");
+	memcpy(sa.sun_path, m->name, strlen(m->name));
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		nmade--;
+		die("bind %s: %s", m->name, strerror(errno));
+	}
+	guard_record(m);
+	close(s);
+	if (lstat(m->name, &st) < 0)
+		die("lstat %s: %s", m->name, strerror(errno));
+	printf("{\"kind\": \"unix\", \"expect\": {\"state\": \"no-socket\", \"type\": null, "
+	       "\"persistence\": \"filesystem\", \"file_inode\": %llu, \"file_dev\": \"%u:%u\", ",
+	       (unsigned long long)st.st_ino, major(st.st_dev), minor(st.st_dev));
+	print_json_hex("path_hex", m->name);
+	printf(", \"peer_inode\": null, \"holders\": []}, \"nonnull\": [\"stale\"]}\n");
+}
+
 static void make_stale_shm(char **f, int nf)
 {
 	if (nf != 3)
@@ -2198,6 +2227,8 @@ int main(int argc, char **argv)
 			make_posix_mq_open(prefix, f, nf);
 		else if (strcmp(f[0], "stale_mq") == 0)
 			make_stale_mq(prefix, f, nf);
+		else if (strcmp(f[0], "stale_sockfile") == 0)
+			make_stale_sockfile(prefix, f, nf);
 		else if (strcmp(f[0], "stale_shm") == 0)
 			make_stale_shm(f, nf);
 		else if (strcmp(f[0], "epoll") == 0)

@@ -689,6 +689,50 @@ static void test_unix(void)
 	snapshot_free(snap);
 }
 
+/* A socket file nothing is bound to: found, refused once replaced, then removed. */
+static void test_unix_orphan(void)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%sorphan", tmpdir, prefix);
+	made_add(KIND_UNIX, 0, 0, path);
+	int s = unix_bind(path);
+
+	if (s < 0) {
+		printf("# bind %s: %s\n", path, strerror(errno));
+		skip(5, "no socket");
+		return;
+	}
+	close(s);       /* the file stays, with no socket */
+
+	struct snapshot *snap = snap_of(KIND_BIT(KIND_UNIX));
+	const struct ipc_object *o = find_name(snap, KIND_UNIX, path);
+
+	if (!ok(o != NULL && o->inode == 0 && o->sock_state == UNIX_STATE_NO_SOCKET,
+		"a socket file with no socket is in the snapshot, as a file")) {
+		snapshot_free(snap);
+		skip(4, "not in the snapshot");
+		return;
+	}
+	/* the same path again, a new file (its inode number may well be the old one's) */
+	unlink(path);
+	s = unix_bind(path);
+	if (s >= 0)
+		close(s);
+	refuses(o, 0, "changed", "a socket file made again at the same path");
+	ok(lstat(path, &st) == 0 && S_ISSOCK(st.st_mode), "... and the new socket file is left alone");
+	snapshot_free(snap);
+
+	snap = snap_of(KIND_BIT(KIND_UNIX));
+	o = find_name(snap, KIND_UNIX, path);
+	if (ok(o != NULL && o->inode == 0, "the new socket file is in a new snapshot")) {
+		removes(o, "the socket file with no socket");
+		ok(lstat(path, &st) < 0 && errno == ENOENT, "... and it is gone");
+	}
+	snapshot_free(snap);
+}
+
 int main(void)
 {
 	const char *p = getenv("IPCTOP_TEST_PREFIX");
@@ -722,6 +766,7 @@ int main(void)
 	} else {
 		test_fifo();
 		test_unix();
+		test_unix_orphan();
 	}
 	/* everything made was removed by the tests themselves */
 	int left = 0;
