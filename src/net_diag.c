@@ -101,7 +101,8 @@ static int inet_sock_cmp(const void *a, const void *b)
  * remote end. Sorted, so one binary search each. */
 static void inet_pair(struct inet_list *l)
 {
-	qsort(l->s, l->n, sizeof(*l->s), inet_sock_cmp);
+	if (l->n)
+		qsort(l->s, l->n, sizeof(*l->s), inet_sock_cmp);
 	for (size_t i = 0; i < l->n; i++) {
 		struct inet_sock *s = &l->s[i], key;
 
@@ -262,7 +263,8 @@ void netlink_collect(struct snapshot *snap)
 	if (l.bad)
 		snapshot_note(snap, "sock_diag", _("netlink replies that could not be decoded: %zu"), l.bad);
 	/* sorted by protocol and port id, to find the socket each one sends to */
-	qsort(l.rec, l.n, sizeof(*l.rec), netlink_cmp);
+	if (l.n)
+		qsort(l.rec, l.n, sizeof(*l.rec), netlink_cmp);
 	for (size_t i = 0; i < l.n; i++) {
 		const struct netlink_diag_record *r = &l.rec[i];
 		struct ipc_object *o = snapshot_add(snap, KIND_NETLINK);
