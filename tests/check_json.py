@@ -16,6 +16,7 @@ A made object (one line of the helper) is {"kind", "expect": {...}} plus, option
   "nonnull": [KEY...]           ipctop's value is not null (e.g. "stale" of a stale object)
   "holders_subset": true        expected holders need only be among ipctop's (others may hold
                                 it too); the default is exactly these holders
+  "contains": {KEY: [...]}    each listed value is in ipctop's list KEY (others may be too)
   "optional": REASON            ipctop may not know the kind yet: skipped if absent, its
                                 failures are TODO if present
 It is found by kind and the first of: id, name_hex (name bytes), inode (and dev),
@@ -86,6 +87,11 @@ def holder_key(h):
 def identity(made):
     """(key, value) the object is found by, as described at the top."""
     exp = made["expect"]
+    if made["kind"] == "signal":
+        return "pid", exp["pid"]
+    if made["kind"] == "lock" and exp.get("holders"):
+        h = exp["holders"][0]
+        return "holder", (h["pid"], h["fd"], h["address"])
     for k in ("id", "name_hex", "inode", "eventfd_id", "index", "path_hex"):
         if exp.get(k) is not None:
             return k, exp[k]
@@ -229,6 +235,9 @@ def compare_one(made, exp, ident, hits):
     for k, (lo, hi) in made.get("range", {}).items():
         v = o.get(k)
         tap(isinstance(v, int) and lo <= v <= hi, "%s %s in [%d, %d] (ipctop: %r)" % (ident, k, lo, hi, v))
+    for k, want in made.get("contains", {}).items():
+        got = o.get(k) or []
+        tap(all(w in got for w in want), "%s %s includes %r (ipctop: %r)" % (ident, k, want, got))
     for k in made.get("nonnull", []):
         if k == "stale" and unjudged:
             print("ok - %s stale not judged # SKIP ipctop could not read %d processes" % (ident, unjudged))

@@ -73,6 +73,8 @@ start_objects objs \
 	udp_loopback:5 \
 	netlink \
 	inotify \
+	flock:locked \
+	signal_pending \
 	eventfd:7 \
 	eventfd:3:semaphore \
 	signalfd:USR1,USR2 \

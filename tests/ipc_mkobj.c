@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
@@ -135,6 +136,10 @@ static void usage(void)
 	      "                                  first O_RDONLY, the second O_WRONLY, then rw\n"
 	      "  stale_mq:MODE:NAME              made by a child that exited: nobody holds it\n"
 	      "  stale_sockfile:NAME             a socket file whose socket was closed\n"
+	      "  flock:NAME                      a file we hold flock(LOCK_EX) on, and a child\n"
+	      "                                  blocked waiting for it\n"
+	      "  signal_pending                  SIGWINCH pending for our thread, SIGURG for the\n"
+	      "                                  process, both blocked\n"
 	      "  stale_shm:MODE:SIZE             SysV segment made by a child that exited\n"
 	      "  epoll                           an epoll instance watching a pipe's read end\n"
 	      "                                  (EPOLLIN) and an eventfd (EPOLLOUT)\n"
@@ -1832,6 +1837,98 @@ static void make_stale_mq(const char *prefix, char **f, int nf)
 	       "\"max_msg_size_bytes\": 16, \"holders\": []}, \"nonnull\": [\"stale\"]}\n", ino, dev);
 }
 
+/* Whether /proc/locks shows pid blocked waiting ("->") for a lock. */
+static bool lock_waiting(pid_t pid)
+{
+	FILE *f = fopen("/proc/locks", "r");
+	char line[256], want[32];
+	bool found = false;
+
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), " %d ", (int)pid);
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, "->") && strstr(line, want);
+	fclose(f);
+	return found;
+}
+
+/* flock(LOCK_EX) held by us on a file of our directory, and a child blocked asking for
+ * the same lock. */
+static void make_flock(const char *prefix, char **f, int nf)
+{
+	if (nf != 2)
+		usage();
+	struct made *m = new_file(prefix, f[1]);
+	int fd = open(m->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	struct stat st;
+
+	if (fd < 0) {
+		nmade--;
+		die("open %s: %s", m->name, strerror(errno));
+	}
+	guard_record(m);
+	if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0)
+		die("flock %s: %s", m->name, strerror(errno));
+
+	int report;
+	pid_t child = child_fork(NULL, 0, &report, true);
+
+	if (child == 0) {
+		int cfd = open(m->name, O_RDWR | O_CLOEXEC);
+
+		if (cfd < 0)
+			_exit(1);
+		dprintf(report, "%d\n", cfd);
+		close(report);
+		flock(cfd, LOCK_EX);    /* blocks until we are killed */
+		for (;;)
+			pause();
+	}
+	char line[64];
+
+	child_read(report, line, sizeof(line));
+	for (int i = 0; i < 2000 && !lock_waiting(child); i++)
+		usleep(1000);
+	if (!lock_waiting(child))
+		die("flock: the child never waited for the lock");
+
+	struct holds hh = { .n = 0 }, hw = { .n = 0 };
+
+	holds_fd(&hh, helper_pid, fd, "rw");
+	holds_fd(&hw, child, atoi(line), "rw");
+	for (int w = 0; w < 2; w++) {
+		printf("{\"kind\": \"lock\", \"expect\": {\"lock_type\": \"FLOCK\", \"access\": \"WRITE\", "
+		       "\"waiting\": %s, \"pid\": %d, \"inode\": %llu, \"dev\": \"%u:%u\", \"start\": 0, "
+		       "\"end\": null, ", w ? "true" : "false", (int)(w ? child : helper_pid),
+		       (unsigned long long)st.st_ino, major(st.st_dev), minor(st.st_dev));
+		print_json_hex("path_hex", m->name);
+		print_holds("holders", w ? &hw : &hh);
+		printf("}}\n");
+	}
+}
+
+/* A signal pending for us, blocked: SIGUSR2 raised (thread) and sent to the process. */
+static void make_signal_pending(char **f, int nf)
+{
+	(void)f;
+	if (nf != 1)
+		usage();
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGWINCH);
+	sigaddset(&set, SIGURG);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die("sigprocmask: %s", strerror(errno));
+	raise(SIGWINCH);                /* the thread's: SigPnd */
+	kill(getpid(), SIGURG);         /* the process's: ShdPnd */
+	/* other specs may leave signals pending too: these are among them */
+	printf("{\"kind\": \"signal\", \"expect\": {\"pid\": %d, \"persistence\": \"process\"}, "
+	       "\"contains\": {\"pending\": [\"WINCH\"], \"shared_pending\": [\"URG\"], "
+	       "\"blocked\": [\"WINCH\", \"URG\"]}}\n", (int)helper_pid);
+}
+
 /* A socket file whose socket was closed: nothing is bound to it any more. */
 static void make_stale_sockfile(const char *prefix, char **f, int nf)
 {
@@ -2229,6 +2326,10 @@ int main(int argc, char **argv)
 			make_stale_mq(prefix, f, nf);
 		else if (strcmp(f[0], "stale_sockfile") == 0)
 			make_stale_sockfile(prefix, f, nf);
+		else if (strcmp(f[0], "flock") == 0)
+			make_flock(prefix, f, nf);
+		else if (strcmp(f[0], "signal_pending") == 0)
+			make_signal_pending(f, nf);
 		else if (strcmp(f[0], "stale_shm") == 0)
 			make_stale_shm(f, nf);
 		else if (strcmp(f[0], "epoll") == 0)
