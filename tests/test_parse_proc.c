@@ -863,8 +863,10 @@ static void test_mountinfo(void)
 	unsigned int ma = 0, mi = 0;
 	char point[64];
 
-	is_int(mountinfo_parse_line("26 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n", 48, &ma, &mi,
-				    point, sizeof(point)), 0, "mountinfo: the root");
+	const char *root = "26 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n";
+
+	is_int(mountinfo_parse_line(root, strlen(root), &ma, &mi, point, sizeof(point)), 0,
+	       "mountinfo: the root");
 	ok(ma == 254 && mi == 0 && strcmp(point, "/") == 0, "mountinfo: 254:0 on /");
 	const char *sp = "36 35 0:26 /sub /mnt/a\\040b\\012c\\134 rw - tmpfs tmpfs rw";
 
