@@ -490,7 +490,7 @@ static void remember_selection(struct tui *t)
 
 /* ---- drill-down pages ---- */
 
-static void doc_help(struct doc *d)
+static void doc_help(struct doc *d, int cols)
 {
 	static const char *const keys[][2] = {
 		{ "Tab, Shift-Tab", N_("next, previous pane") },
@@ -529,14 +529,35 @@ static void doc_help(struct doc *d)
 	d->lines = xcalloc(d->alloc, sizeof(*d->lines));
 	d->lines[d->n++] = (struct doc_line){ .text = xasprintf(_("ipctop %s: keys"), PACKAGE_VERSION),
 					      .style = LS_TITLE };
+	/* descriptions wrap at the window's width, under their own column */
+	size_t width = cols > 25 + 20 ? (size_t)cols - 25 - 1 : 20;
+
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (d->n == d->alloc) {
-			d->alloc *= 2;
-			d->lines = xreallocarray(d->lines, d->alloc, sizeof(*d->lines));
-		}
-		l = &d->lines[d->n++];
-		memset(l, 0, sizeof(*l));
-		l->text = keys[i][0][0] ? xasprintf("  %-22s %s", _(keys[i][0]), _(keys[i][1])) : xstrdup("");
+		const char *rest = keys[i][0][0] ? _(keys[i][1]) : "";
+		bool first = true;
+
+		do {
+			size_t len = strlen(rest), take = len;
+
+			if (len > width) {
+				take = width;
+				while (take > 0 && rest[take] != ' ')
+					take--;
+				if (take == 0)
+					take = width;
+			}
+			if (d->n == d->alloc) {
+				d->alloc *= 2;
+				d->lines = xreallocarray(d->lines, d->alloc, sizeof(*d->lines));
+			}
+			l = &d->lines[d->n++];
+			memset(l, 0, sizeof(*l));
+			l->text = xasprintf("  %-22s %.*s", first ? _(keys[i][0]) : "", (int)take, rest);
+			first = false;
+			rest += take;
+			while (*rest == ' ')
+				rest++;
+		} while (*rest);
 	}
 }
 
@@ -547,7 +568,7 @@ static void doc_build(struct tui *t)
 
 	doc_free(&t->doc);
 	if (v->type == V_HELP) {
-		doc_help(&t->doc);
+		doc_help(&t->doc, COLS);
 	} else if (!t->snap) {
 		return;
 	} else if (v->type == V_PROCESS) {
@@ -1896,6 +1917,8 @@ static enum reaction handle_key(struct tui *t, wint_t wc, bool fkey)
 		case KEY_MOUSE:
 			return handle_mouse(t);
 		case KEY_RESIZE:
+			if (top_view(t)->type == V_HELP)
+				doc_build(t);   /* the help wraps at the width */
 			return R_REDRAW;
 		default:
 			return R_NONE;
