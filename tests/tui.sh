@@ -77,7 +77,7 @@ for l in open(sys.argv[1]):
 start_tui 160 40 -d 0.5
 check "the header is drawn" wait_screen "ipctop .* every 0.5s"
 check "the tab bar names every pane" wait_screen "1 Pipes 2 UNIX 3 POSIX mq .* P Procs"
-check "limits are drawn as meters" grep -q "msg\[.*%\]" "$TMPD/screen"
+check "limits are drawn as meters" wait_screen "msg\[.*%\]"
 check "the status line lists the function keys" grep -q "F1Help.*F10Quit" "$TMPD/screen"
 
 # panes
