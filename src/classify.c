@@ -129,6 +129,9 @@ void snapshot_classify(struct snapshot *snap)
 			break;
 		}
 	}
+	snap->nstale = 0;
+	for (size_t i = 0; i < snap->nobjects; i++)
+		snap->nstale += snap->objects[i].stale;
 	if (snap->unix_files_listed && snap->netns_other)
 		snapshot_note(snap, "sock_diag",
 			      ngettext("%zu process is in another network namespace (or its namespace "

@@ -21,9 +21,28 @@ struct collector {
 	pthread_cond_t wake;
 	bool requested, running, stop;
 	struct snapshot *ready;     /* finished, not yet taken */
+	struct ident_index ready_ix;
+	struct snapshot *trash[4];  /* given back: freed by the worker */
+	struct ident_index trash_ix[4];
+	size_t ntrash;
 	int efd;
 	pid_t cmdline_pid;          /* a process whose command line is read too, 0 none */
 };
+
+/* Free what the main thread gave back; called and returns with the lock held. */
+static void empty_trash(struct collector *c)
+{
+	while (c->ntrash) {
+		size_t i = --c->ntrash;
+		struct snapshot *snap = c->trash[i];
+		struct ident_index ix = c->trash_ix[i];
+
+		pthread_mutex_unlock(&c->lock);
+		ident_index_free(&ix);
+		snapshot_free(snap);
+		pthread_mutex_lock(&c->lock);
+	}
+}
 
 static void *collector_main(void *arg)
 {
@@ -31,10 +50,13 @@ static void *collector_main(void *arg)
 
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
-		while (!c->requested && !c->stop)
+		while (!c->requested && !c->stop && !c->ntrash)
 			pthread_cond_wait(&c->wake, &c->lock);
+		empty_trash(c);
 		if (c->stop)
 			break;
+		if (!c->requested)
+			continue;
 		c->requested = false;
 		c->running = true;
 
@@ -54,15 +76,21 @@ static void *collector_main(void *arg)
 		}
 
 		struct snapshot *snap = snapshot_new();
+		struct ident_index ix;
 
 		snapshot_collect(snap, &opts);
 		free(pids);
+		ident_index_build(&ix, snap);
 
 		pthread_mutex_lock(&c->lock);
 		c->running = false;
-		if (c->ready)
-			snapshot_free(c->ready);    /* never taken: the newer one replaces it */
+		if (c->ready) {
+			/* never taken: the newer one replaces it */
+			ident_index_free(&c->ready_ix);
+			snapshot_free(c->ready);
+		}
 		c->ready = snap;
+		c->ready_ix = ix;
 
 		uint64_t one = 1;
 		ssize_t r = write(c->efd, &one, sizeof(one));
@@ -118,7 +146,7 @@ int collector_fd(const struct collector *c)
 	return c->efd;
 }
 
-struct snapshot *collector_take(struct collector *c)
+struct snapshot *collector_take(struct collector *c, struct ident_index *ix)
 {
 	uint64_t n;
 
@@ -127,9 +155,31 @@ struct snapshot *collector_take(struct collector *c)
 	pthread_mutex_lock(&c->lock);
 	struct snapshot *snap = c->ready;
 
+	if (snap)
+		*ix = c->ready_ix;
 	c->ready = NULL;
+	memset(&c->ready_ix, 0, sizeof(c->ready_ix));
 	pthread_mutex_unlock(&c->lock);
 	return snap;
+}
+
+void collector_discard(struct collector *c, struct snapshot *snap, struct ident_index *ix)
+{
+	if (!snap)
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (c->ntrash == sizeof(c->trash) / sizeof(c->trash[0])) {
+		/* the worker is behind: free it here rather than wait */
+		pthread_mutex_unlock(&c->lock);
+		ident_index_free(ix);
+		snapshot_free(snap);
+		return;
+	}
+	c->trash[c->ntrash] = snap;
+	c->trash_ix[c->ntrash++] = *ix;
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+	memset(ix, 0, sizeof(*ix));
 }
 
 void collector_set_cmdline_pid(struct collector *c, pid_t pid)
@@ -165,8 +215,13 @@ void collector_stop(struct collector *c)
 	pthread_cond_signal(&c->wake);
 	pthread_mutex_unlock(&c->lock);
 	pthread_join(c->thread, NULL);
-	if (c->ready)
+	pthread_mutex_lock(&c->lock);
+	empty_trash(c);
+	pthread_mutex_unlock(&c->lock);
+	if (c->ready) {
+		ident_index_free(&c->ready_ix);
 		snapshot_free(c->ready);
+	}
 	close(c->efd);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->wake);

@@ -207,31 +207,32 @@ static bool involves_any(const struct ipc_object *o, const pid_t *pids, size_t n
 }
 
 struct row_order {
-	const char *sort;
+	bool by_column;         /* else by kind */
 	bool reverse;
+};
+
+/* A row and its sort value, computed once: the comparisons then only compare. The
+ * entries stay in place (a cell may point into its own buffer); their addresses are
+ * sorted. */
+struct row_key {
+	const struct ipc_object *o;
+	struct cell v;
 };
 
 static int row_compare(const void *pa, const void *pb, void *arg)
 {
-	const struct ipc_object *a = *(const struct ipc_object *const *)pa;
-	const struct ipc_object *b = *(const struct ipc_object *const *)pb;
+	const struct row_key *ka = *(const struct row_key *const *)pa;
+	const struct row_key *kb = *(const struct row_key *const *)pb;
+	const struct ipc_object *a = ka->o, *b = kb->o;
 	const struct row_order *ord = arg;
 	int r = 0;
 
-	if (strcmp(ord->sort, "kind") != 0) {
-		int ca = kind_column_by_name(a->kind, ord->sort);
-		int cb = kind_column_by_name(b->kind, ord->sort);
-		struct cell va = { .type = CELL_NULL }, vb = { .type = CELL_NULL };
-
-		if (ca >= 0)
-			column_value(ca, a, &va);
-		if (cb >= 0)
-			column_value(cb, b, &vb);
+	if (ord->by_column) {
 		/* the same name can mean a different type in another kind */
-		if (va.type != vb.type && va.type != CELL_NULL && vb.type != CELL_NULL)
-			r = (va.type > vb.type) - (va.type < vb.type);
+		if (ka->v.type != kb->v.type && ka->v.type != CELL_NULL && kb->v.type != CELL_NULL)
+			r = (ka->v.type > kb->v.type) - (ka->v.type < kb->v.type);
 		else
-			r = cell_compare(&va, &vb);
+			r = cell_compare(&ka->v, &kb->v);
 	}
 	/* ties keep a stable, meaningful order */
 	if (r == 0)
@@ -257,25 +258,54 @@ const struct ipc_object **pane_rows(const struct snapshot *snap, enum pane_id pa
 	unsigned int kinds = pane_classes[pane].kinds;
 	size_t count = 0;
 
-	for (size_t i = 0; i < snap->nobjects; i++) {
-		const struct ipc_object *o = &snap->objects[i];
+	/* only the pane's kinds, through the link phase's grouping when there is one */
+	for (int k = 0; k < KIND_COUNT; k++) {
+		size_t first = snap->by_kind ? snap->kind_first[k] : 0;
+		size_t last = snap->by_kind ? snap->kind_first[k + 1] : snap->nobjects;
 
-		if (!(kinds & KIND_BIT(o->kind)) || (q->stale_only && !o->stale) ||
-		    !involves_any(o, q->pids, q->npids) || !object_matches(snap, o, q->filter))
+		if (!(kinds & KIND_BIT(k)))
 			continue;
-		rows[count++] = o;
+		for (size_t j = first; j < last; j++) {
+			const struct ipc_object *o = &snap->objects[snap->by_kind ? snap->by_kind[j] : j];
+
+			if (o->kind != (enum ipc_kind)k || (q->stale_only && !o->stale) ||
+			    !involves_any(o, q->pids, q->npids) || !object_matches(snap, o, q->filter))
+				continue;
+			rows[count++] = o;
+		}
 	}
 
-	struct row_order ord = { q->sort, q->reverse };
+	const char *sort = q->sort;
 
-	if (!ord.sort) {
+	if (!sort) {
 		int k = 0;
 
 		while (k < KIND_COUNT && !(kinds & KIND_BIT(k)))
 			k++;
-		ord.sort = k < KIND_COUNT ? columns[kind_classes[k].default_sort].name : "kind";
+		sort = k < KIND_COUNT ? columns[kind_classes[k].default_sort].name : "kind";
 	}
-	qsort_r(rows, count, sizeof(*rows), row_compare, &ord);
+
+	struct row_order ord = { .by_column = strcmp(sort, "kind") != 0, .reverse = q->reverse };
+	int col_of[KIND_COUNT];
+
+	for (int k = 0; k < KIND_COUNT; k++)
+		col_of[k] = (kinds & KIND_BIT(k)) && ord.by_column ? kind_column_by_name(k, sort) : -1;
+
+	struct row_key *keys = xcalloc(count + 1, sizeof(*keys));
+	struct row_key **order = xcalloc(count + 1, sizeof(*order));
+
+	for (size_t i = 0; i < count; i++) {
+		keys[i].o = rows[i];
+		keys[i].v.type = CELL_NULL;
+		if (col_of[rows[i]->kind] >= 0)
+			column_value(col_of[rows[i]->kind], rows[i], &keys[i].v);
+		order[i] = &keys[i];
+	}
+	qsort_r(order, count, sizeof(*order), row_compare, &ord);
+	for (size_t i = 0; i < count; i++)
+		rows[i] = order[i]->o;
+	free(order);
+	free(keys);
 	*n = count;
 	return rows;
 }

@@ -37,6 +37,7 @@ void snapshot_free(struct snapshot *snap)
 		free(snap->objects[i].targets);
 	}
 	free(snap->objects);
+	free(snap->by_kind);
 	free(snap->holders);
 	for (size_t i = 0; i < snap->nnotes; i++) {
 		free(snap->notes[i].source);
@@ -298,5 +299,19 @@ void snapshot_link(struct snapshot *snap)
 		}
 	}
 	link_peers(snap);
+
+	/* objects by kind: a counting sort of their indexes */
+	size_t count[KIND_COUNT] = { 0 };
+
+	for (size_t i = 0; i < snap->nobjects; i++)
+		count[snap->objects[i].kind]++;
+	snap->kind_first[0] = 0;
+	for (int k = 0; k < KIND_COUNT; k++)
+		snap->kind_first[k + 1] = snap->kind_first[k] + count[k];
+	free(snap->by_kind);
+	snap->by_kind = xcalloc(snap->nobjects + 1, sizeof(*snap->by_kind));
+	memcpy(count, snap->kind_first, sizeof(count));
+	for (size_t i = 0; i < snap->nobjects; i++)
+		snap->by_kind[count[snap->objects[i].kind]++] = i;
 }
 

@@ -270,6 +270,13 @@ struct snapshot {
 	struct holder *holders;        /* sorted by object, then pid, fd, address */
 	size_t nholders, holders_alloc;
 
+	/* link phase: object indexes grouped by kind (those of kind k are
+	 * by_kind[kind_first[k] .. kind_first[k + 1])), so a view of a few kinds does not
+	 * walk every object; classify: how many look stale */
+	size_t *by_kind;
+	size_t kind_first[KIND_COUNT + 1];
+	size_t nstale;
+
 	unsigned int kinds_collected;  /* 1u << KIND_* for each family collected */
 	bool mq_listed;                /* the mqueue filesystem could be listed */
 	bool unix_files_listed;        /* socket files were matched to bound sockets */

@@ -459,15 +459,13 @@ static void rows_build(struct tui *t)
 		};
 
 		t->rows = pane_rows(t->snap, (enum pane_id)t->pane, &q, &t->nrows);
-		if (ps->has_sel)
-			for (size_t i = 0; i < t->nrows; i++) {
-				struct obj_ident id;
+		/* the selected object, found in the index once, then by address */
+		const struct ipc_object *sel = ps->has_sel ? ident_index_find(&t->ix, &ps->sel_id) : NULL;
 
-				object_ident(t->rows[i], &id);
-				if (ident_compare(&id, &ps->sel_id) == 0) {
-					ps->sel = i;
-					break;
-				}
+		for (size_t i = 0; sel && i < t->nrows; i++)
+			if (t->rows[i] == sel) {
+				ps->sel = i;
+				break;
 			}
 	}
 	if (ps->sel >= t->nrows)
@@ -616,17 +614,16 @@ static void pop_view(struct tui *t)
 
 /* ---- snapshots ---- */
 
-static void adopt_snapshot(struct tui *t, struct snapshot *snap)
+/* A new snapshot and its index, built by the worker; the one before last goes back to
+ * the worker to be freed, so the main thread only sorts the pane's rows. */
+static void adopt_snapshot(struct tui *t, struct snapshot *snap, struct ident_index *ix)
 {
 	remember_selection(t);
-	if (t->prev) {
-		ident_index_free(&t->prev_ix);
-		snapshot_free(t->prev);
-	}
+	collector_discard(t->collector, t->prev, &t->prev_ix);
 	t->prev = t->snap;
 	t->prev_ix = t->ix;
 	t->snap = snap;
-	ident_index_build(&t->ix, snap);
+	t->ix = *ix;
 	rows_build(t);
 	if (top_view(t)->type != V_LIST)
 		doc_build(t);
@@ -678,8 +675,7 @@ static int draw_header(struct tui *t, int cols, bool full)
 
 		if (localtime_r(&tt, &tm))
 			strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		for (size_t i = 0; i < s->nobjects; i++)
-			stale += s->objects[i].stale;
+		stale = s->nstale;
 	}
 	attron(t->attr[C_TITLE]);
 	mvhline(y, 0, ' ', cols);
@@ -695,11 +691,11 @@ static int draw_header(struct tui *t, int cols, bool full)
 	if (!full || !s)
 		return y;
 
-	/* counts per mechanism */
+	/* counts per mechanism, from the link phase's grouping */
 	size_t nkind[KIND_COUNT] = { 0 };
 
-	for (size_t i = 0; i < s->nobjects; i++)
-		nkind[s->objects[i].kind]++;
+	for (int k = 0; k < KIND_COUNT; k++)
+		nkind[k] = s->by_kind ? s->kind_first[k + 1] - s->kind_first[k] : 0;
 	struct strbuf b = { 0 };
 
 	/* the kinds present: with two dozen kinds, the zeros would push them off the line */
@@ -2170,10 +2166,11 @@ int tui_run(const struct collect_opts *co, const struct render_opts *ro, const s
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r > 0 && (pfd[1].revents & POLLIN)) {
-			struct snapshot *snap = collector_take(t->collector);
+			struct ident_index ix;
+			struct snapshot *snap = collector_take(t->collector, &ix);
 
 			if (snap) {
-				adopt_snapshot(t, snap);
+				adopt_snapshot(t, snap, &ix);
 				t->next_refresh = now_seconds() + t->to.delay;
 				dirty = true;
 			}
