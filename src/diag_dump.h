@@ -1,4 +1,4 @@
-/* One NETLINK_SOCK_DIAG dump request, its replies handed to a callback: the part every
+/* NETLINK_SOCK_DIAG requests, their replies handed to a callback: the part every
  * sock_diag collector (UNIX, TCP/UDP, netlink sockets) shares. */
 #ifndef IPCTOP_DIAG_DUMP_H
 #define IPCTOP_DIAG_DUMP_H
@@ -12,9 +12,15 @@
 
 /* Send SOCK_DIAG_BY_FAMILY with NLM_F_DUMP and the request header req[0..req_len)
  * (a struct unix_diag_req, inet_diag_req_v2, netlink_diag_req), then run cb on every
- * reply until NLMSG_DONE. Returns 0, or -1 with errno; EINTR means the kernel marked
- * the dump interrupted (NLM_F_DUMP_INTR): what cb saw may be incomplete. */
-int diag_dump(const void *req, size_t req_len, mnl_cb_t cb, void *data);
+ * reply until NLMSG_DONE. A dump the kernel marks interrupted (NLM_F_DUMP_INTR: the
+ * table changed meanwhile) is asked for once more. Whenever what cb was given does not
+ * stand (before that second try, and on failure), reset(data) is called first, unless
+ * reset is NULL. Returns 0, or -1 with errno. */
+int diag_dump(const void *req, size_t req_len, mnl_cb_t cb, void (*reset)(void *), void *data);
+
+/* The same for one socket (a request naming it, without NLM_F_DUMP): cb sees the one
+ * reply; errno ENOENT when the kernel says there is no such socket. */
+int diag_get(const void *req, size_t req_len, mnl_cb_t cb, void *data);
 
 /* The port id of the netlink socket the dump running now uses (0 outside a dump): the
  * netlink collector leaves ipctop's own socket out. */

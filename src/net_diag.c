@@ -35,7 +35,15 @@ struct inet_list {
 	size_t n, alloc;
 	size_t bad;
 	int protocol;                   /* of the dump running */
+	size_t mark;                    /* where the dump running started */
 };
+
+static void inet_list_reset(void *data)
+{
+	struct inet_list *l = data;
+
+	l->n = l->mark;
+}
 
 static void to_mapped(int family, const uint8_t *in, uint8_t *out)
 {
@@ -169,18 +177,9 @@ void inet_collect(struct snapshot *snap)
 				.sdiag_protocol = (uint8_t)protocols[p],
 				.idiag_states = ~0u,
 			};
-			size_t before = l.n;
-
 			l.protocol = protocols[p];
-			/* once more if the kernel says the dump was interrupted */
-			int rc = diag_dump(&req, sizeof(req), inet_diag_cb, &l);
-
-			if (rc < 0 && errno == EINTR) {
-				l.n = before;
-				rc = diag_dump(&req, sizeof(req), inet_diag_cb, &l);
-			}
-			if (rc < 0) {
-				l.n = before;
+			l.mark = l.n;
+			if (diag_dump(&req, sizeof(req), inet_diag_cb, inet_list_reset, &l) < 0) {
 				/* a kernel without IPv6 or without UDP diag says so: not an error */
 				if (errno != ENOENT && errno != EAFNOSUPPORT && errno != EOPNOTSUPP)
 					snapshot_note(snap, "sock_diag",
@@ -231,6 +230,11 @@ static int netlink_diag_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static void netlink_list_reset(void *data)
+{
+	((struct netlink_list *)data)->n = 0;
+}
+
 static int netlink_cmp(const void *a, const void *b)
 {
 	const struct netlink_diag_record *x = a, *y = b;
@@ -249,13 +253,8 @@ void netlink_collect(struct snapshot *snap)
 		.ndiag_cookie = { ~0u, ~0u },
 	};
 	struct netlink_list l = { 0 };
-	int rc = diag_dump(&req, sizeof(req), netlink_diag_cb, &l);
 
-	if (rc < 0 && errno == EINTR) {
-		l.n = 0;
-		rc = diag_dump(&req, sizeof(req), netlink_diag_cb, &l);
-	}
-	if (rc < 0) {
+	if (diag_dump(&req, sizeof(req), netlink_diag_cb, netlink_list_reset, &l) < 0) {
 		snapshot_note(snap, "sock_diag", _("cannot dump netlink sockets: %s"), strerror(errno));
 		free(l.rec);
 		return;

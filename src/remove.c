@@ -472,6 +472,14 @@ static int sysv_proc_stat(enum ipc_kind kind, int id, struct sysv_now *n)
 	return rc;
 }
 
+static void perm_copy(struct sysv_now *n, const struct ipc_perm *p)
+{
+	n->key = p->__key;
+	n->mode = p->mode;
+	n->cuid = p->cuid;
+	n->cgid = p->cgid;
+}
+
 /* IPC_STAT; 0 or an errno. */
 static int sysv_stat(enum ipc_kind kind, int id, struct sysv_now *n)
 {
@@ -481,10 +489,7 @@ static int sysv_stat(enum ipc_kind kind, int id, struct sysv_now *n)
 
 		if (msgctl(id, IPC_STAT, &ds) < 0)
 			return errno;
-		n->key = ds.msg_perm.__key;
-		n->mode = ds.msg_perm.mode;
-		n->cuid = ds.msg_perm.cuid;
-		n->cgid = ds.msg_perm.cgid;
+		perm_copy(n, &ds.msg_perm);
 		n->ctime = ds.msg_ctime;
 		n->time_a = ds.msg_stime;
 		n->time_b = ds.msg_rtime;
@@ -494,10 +499,7 @@ static int sysv_stat(enum ipc_kind kind, int id, struct sysv_now *n)
 
 		if (shmctl(id, IPC_STAT, &ds) < 0)
 			return errno;
-		n->key = ds.shm_perm.__key;
-		n->mode = ds.shm_perm.mode;
-		n->cuid = ds.shm_perm.cuid;
-		n->cgid = ds.shm_perm.cgid;
+		perm_copy(n, &ds.shm_perm);
 		n->ctime = ds.shm_ctime;
 		n->time_a = ds.shm_atime;
 		n->time_b = ds.shm_dtime;
@@ -509,10 +511,7 @@ static int sysv_stat(enum ipc_kind kind, int id, struct sysv_now *n)
 
 		if (semctl(id, 0, IPC_STAT, arg) < 0)
 			return errno;
-		n->key = ds.sem_perm.__key;
-		n->mode = ds.sem_perm.mode;
-		n->cuid = ds.sem_perm.cuid;
-		n->cgid = ds.sem_perm.cgid;
+		perm_copy(n, &ds.sem_perm);
 		n->ctime = ds.sem_ctime;
 		n->time_a = ds.sem_otime;
 		n->count = ds.sem_nsems;

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "diag_dump.h"
 #include "nls.h"
@@ -54,6 +53,11 @@ static void unix_list_clear(struct unix_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static void unix_list_reset(void *l)
+{
+	unix_list_clear(l);
+}
+
 static int unix_diag_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct unix_list *l = data;
@@ -68,8 +72,8 @@ static int unix_diag_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* One dump of every UNIX socket into l. Returns 0, or -1 with errno; errno EINTR
- * means the kernel marked the dump interrupted (NLM_F_DUMP_INTR). */
+/* One dump of every UNIX socket into l (empty again on failure). Returns 0, or -1
+ * with errno. */
 static int unix_diag_dump(struct unix_list *l)
 {
 	struct unix_diag_req req = {
@@ -79,7 +83,7 @@ static int unix_diag_dump(struct unix_list *l)
 			      UDIAG_SHOW_RQLEN | UNIX_DIAG_SHOW_UID,
 	};
 
-	return diag_dump(&req, sizeof(req), unix_diag_cb, l);
+	return diag_dump(&req, sizeof(req), unix_diag_cb, unix_list_reset, l);
 }
 
 struct unix_exact {
@@ -111,58 +115,19 @@ int unix_socket_file(uint64_t inode, uint64_t *dev, uint64_t *file_inode)
 	if (inode == 0 || inode > UINT32_MAX)
 		return ENOENT;          /* sockfs inode numbers are 32-bit */
 
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
-
-	if (!nl)
-		return errno;
-
-	char *buf = xmalloc(DIAG_BUFSIZE);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	unsigned int seq = (unsigned int)time(NULL);
+	struct unix_diag_req req = {
+		.sdiag_family = AF_UNIX,
+		.udiag_ino = (uint32_t)inode,
+		.udiag_show = UDIAG_SHOW_VFS,
+		.udiag_cookie = { ~0u, ~0u },   /* INET_DIAG_NOCOOKIE */
+	};
 	struct unix_exact x = { .inode = inode };
-	int err = 0;
 
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST;       /* one socket, by inode */
-	nlh->nlmsg_seq = seq;
-
-	struct unix_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-
-	req->sdiag_family = AF_UNIX;
-	req->udiag_ino = (uint32_t)inode;
-	req->udiag_show = UDIAG_SHOW_VFS;
-	req->udiag_cookie[0] = req->udiag_cookie[1] = ~0u;     /* INET_DIAG_NOCOOKIE */
-
-	ssize_t n;
-
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = errno;
-		goto out;
-	}
-	do
-		n = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		err = errno;
-		goto out;
-	}
-	do
-		n = mnl_socket_recvfrom(nl, buf, DIAG_BUFSIZE);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		err = errno;
-		goto out;
-	}
 	/* libmnl turns the kernel's NLMSG_ERROR (ENOENT: no such socket) into errno */
-	if (mnl_cb_run(buf, (size_t)n, seq, mnl_socket_get_portid(nl), unix_exact_cb, &x) < 0)
-		err = errno;
-	else if (!x.found)
-		err = ENOENT;
-out:
-	free(buf);
-	mnl_socket_close(nl);
-	if (err)
-		return err;
+	if (diag_get(&req, sizeof(req), unix_exact_cb, &x) < 0)
+		return errno;
+	if (!x.found)
+		return ENOENT;
 	*dev = x.has_vfs ? x.vfs_dev : 0;
 	*file_inode = x.has_vfs ? x.vfs_inode : 0;
 	return 0;
@@ -187,6 +152,11 @@ static int unix_bound_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static void bound_reset(void *q)
+{
+	((struct bound_query *)q)->bound = false;
+}
+
 int unix_file_bound(uint64_t dev, uint64_t ino)
 {
 	struct unix_diag_req req = {
@@ -196,29 +166,9 @@ int unix_file_bound(uint64_t dev, uint64_t ino)
 	};
 	struct bound_query q = { .dev = dev, .ino = ino };
 
-	for (int attempt = 0;; attempt++) {
-		if (diag_dump(&req, sizeof(req), unix_bound_cb, &q) == 0)
-			return q.bound;
-		if (errno != EINTR || attempt == 1)
-			return -1;
-		q.bound = false;
-	}
-}
-
-/* A dump, once more if the kernel says the first was interrupted. */
-static int unix_diag_collect(struct unix_list *l)
-{
-	for (int attempt = 0;; attempt++) {
-		if (unix_diag_dump(l) == 0)
-			return 0;
-		int err = errno;
-
-		unix_list_clear(l);
-		if (err != EINTR || attempt == 1) {
-			errno = err;
-			return -1;
-		}
-	}
+	if (diag_dump(&req, sizeof(req), unix_bound_cb, bound_reset, &q) < 0)
+		return -1;
+	return q.bound;
 }
 
 /* The fallback: no peers, queues, files or owners, and a name holding '\n' breaks
@@ -346,7 +296,7 @@ void unix_collect(struct snapshot *snap)
 	struct sockfile_list files;
 
 	sockfiles_find(&files);
-	if (unix_diag_collect(&l) == 0) {
+	if (unix_diag_dump(&l) == 0) {
 		if (l.bad)
 			snapshot_note(snap, "sock_diag", _("replies that could not be decoded: %zu"),
 				      l.bad);
