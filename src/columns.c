@@ -465,6 +465,12 @@ void column_value(int col, const struct ipc_object *o, struct cell *out)
 
 	memset(out, 0, sizeof(*out));
 	out->type = CELL_NULL;
+#ifdef IPCTOP_CHECKED
+	/* kind-specific fields share memory: a column is read only for the kinds that
+	 * list it (checked in the sanitizer build) */
+	if (!kind_has_column(o->kind, col))
+		abort();
+#endif
 	if (!column_valid(c, o))
 		return;
 

@@ -13,6 +13,8 @@ struct objindex_slot {
 	bool used;
 };
 
+static void grow(struct objindex *ix);
+
 static uint64_t mix(uint64_t h)
 {
 	/* splitmix64's finaliser */
@@ -33,6 +35,24 @@ void objindex_init(struct objindex *ix)
 	ix->size = 256;
 	ix->used = 0;
 	ix->slots = xcalloc(ix->size, sizeof(*ix->slots));
+}
+
+void objindex_reserve(struct objindex *ix, size_t n)
+{
+	size_t size = 256;
+
+	while (size < n * 2 && size < SIZE_MAX / 4)
+		size *= 2;
+	if (size <= ix->size)
+		return;
+	if (ix->used == 0) {
+		free(ix->slots);
+		ix->size = size;
+		ix->slots = xcalloc(ix->size, sizeof(*ix->slots));
+		return;
+	}
+	while (ix->size < size)
+		grow(ix);
 }
 
 void objindex_free(struct objindex *ix)

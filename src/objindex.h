@@ -26,6 +26,8 @@ struct objindex {
 };
 
 void objindex_init(struct objindex *ix);
+/* Room for n entries without growing (a size hint; grows as needed anyway). */
+void objindex_reserve(struct objindex *ix, size_t n);
 void objindex_free(struct objindex *ix);
 /* Insert or replace. */
 void objindex_put(struct objindex *ix, enum idx_space space, uint64_t a, uint64_t b, size_t value);

@@ -428,13 +428,29 @@ bool object_grew(const struct ipc_object *now, const struct ipc_object *before)
 		       (now->sig_pending | now->sig_shared) & ~(before->sig_pending | before->sig_shared);
 	case KIND_LOCK:
 		return false;
+	case KIND_UNIX:
+	case KIND_INET:
+	case KIND_NETLINK:
+		if (now->rqueue > before->rqueue || now->npending > before->npending)
+			return true;
+		break;
+	case KIND_EVENTFD:
+	case KIND_TIMERFD:
+		if (now->counter > before->counter)
+			return true;
+		break;
+	case KIND_SYSV_SEM:
+		if (now->ncnt_total + now->zcnt_total > before->ncnt_total + before->zcnt_total)
+			return true;
+		break;
+	case KIND_POSIX_SEM:
+		if (now->sem_waiters > before->sem_waiters)
+			return true;
+		break;
 	default:
 		break;
 	}
 	return now->size > before->size || now->count > before->count ||
-	       now->rqueue > before->rqueue || now->counter > before->counter ||
-	       now->ncnt_total + now->zcnt_total > before->ncnt_total + before->zcnt_total ||
-	       now->sem_waiters > before->sem_waiters || now->npending > before->npending ||
 	       now->nholders > before->nholders;
 }
 

@@ -911,6 +911,8 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 	sc.devshm_dev = stat("/dev/shm", &devshm) == 0 ? devshm.st_dev : 0;
 
 	objindex_init(&sc.ix);
+	/* the objects so far, and a guess at the pipes and other fd-only objects to come */
+	objindex_reserve(&sc.ix, snap->nobjects + snap->nprocs * 4);
 	sc.lock_next = xcalloc(snap->nobjects + 1, sizeof(*sc.lock_next));
 	index_objects(&sc);
 

@@ -22,20 +22,40 @@ struct snapshot *snapshot_new(void)
 	return snap;
 }
 
+/* What an object owns; its members of the kind-specific union by kind. */
+void object_free(struct ipc_object *o)
+{
+	free(o->name);
+	o->name = NULL;
+	switch (o->kind) {
+	case KIND_SYSV_SEM:
+		free(o->sems);
+		break;
+	case KIND_UNIX:
+	case KIND_INET:
+	case KIND_NETLINK:
+		free(o->pending);
+		free(o->remote);
+		break;
+	case KIND_INOTIFY:
+		for (size_t w = 0; w < o->nwatches; w++)
+			free(o->watches[w].path);
+		free(o->watches);
+		break;
+	case KIND_EPOLL:
+		free(o->targets);
+		break;
+	default:
+		break;
+	}
+}
+
 void snapshot_free(struct snapshot *snap)
 {
 	if (!snap)
 		return;
-	for (size_t i = 0; i < snap->nobjects; i++) {
-		free(snap->objects[i].name);
-		free(snap->objects[i].sems);
-		free(snap->objects[i].pending);
-		for (size_t w = 0; w < snap->objects[i].nwatches; w++)
-			free(snap->objects[i].watches[w].path);
-		free(snap->objects[i].watches);
-		free(snap->objects[i].remote);
-		free(snap->objects[i].targets);
-	}
+	for (size_t i = 0; i < snap->nobjects; i++)
+		object_free(&snap->objects[i]);
 	free(snap->objects);
 	free(snap->by_kind);
 	free(snap->holders);
@@ -260,8 +280,10 @@ void snapshot_link(struct snapshot *snap)
 		for (; j < snap->nholders && snap->holders[j].object == snap->holders[i].object; j++) {
 			if (snap->holders[j].fd < 0)
 				continue;
-			o->masters += snap->holders[j].role == END_MASTER;
-			o->slaves += snap->holders[j].role == END_SLAVE;
+			if (o->kind == KIND_PTY) {
+				o->masters += snap->holders[j].role == END_MASTER;
+				o->slaves += snap->holders[j].role == END_SLAVE;
+			}
 			o->readers += (snap->holders[j].access & HOLD_READ) != 0;
 			o->writers += (snap->holders[j].access & HOLD_WRITE) != 0;
 		}

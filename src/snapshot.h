@@ -136,76 +136,97 @@ struct ipc_object {
 	bool has_value;         /* POSIX semaphore value could be read */
 
 	/* commands of the pids above, from the process table (link phase); NULL if gone */
-	const char *cpid_comm, *lpid_comm, *notify_comm;
-
-	/* POSIX mq notification */
-	int notify;             /* SIGEV_* when notify_pid != 0 */
-	int notify_signo;
-	pid_t notify_pid;
-
-	/* semaphores */
-	int sem_value;          /* POSIX named semaphore value */
-	int sem_waiters;        /* POSIX named semaphore waiters (glibc layout) */
-	struct sem_value *sems; /* SysV: nsems entries, or NULL when unreadable */
-	int ncnt_total, zcnt_total;
+	const char *cpid_comm, *lpid_comm;
 
 	/* pipes and FIFOs: capacity in max_size, bytes queued in size when has_fill */
 	bool has_fill;
 	int readers, writers;   /* holders with each end open */
 
-	/* UNIX sockets (inode is the socket's; name is the bound path, or '@' + abstract name) */
-	int sock_type;          /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
-	int sock_state;         /* TCP_ESTABLISHED (1), TCP_LISTEN (10), TCP_CLOSE (7), ...;
-				 * UNIX_STATE_NO_SOCKET for a socket file nothing is bound to */
-	int shutdown;           /* 1 receiving shut, 2 sending shut (sock_diag's bits), -1 unknown */
-	bool abstract;          /* the name is abstract: '@' stands for the kernel's leading NUL */
-	uint64_t peer;          /* peer socket inode, 0 none */
-	const struct ipc_object *peer_obj; /* the peer, when it was collected (link phase) */
-	uint64_t file_inode;    /* the bound file's inode and device, 0 if not bound to a file */
-	uint64_t file_dev;      /* dev_t */
-	uint32_t rqueue, wqueue;/* unread bytes (dgram: the first datagram's size) and send
-				 * memory in use; listeners: pending connections and backlog */
-	bool has_queues;
-	uint64_t *pending;      /* listeners: inodes of connections not yet accepted */
-	size_t npending;
-
-	/* TCP and UDP sockets (name is the local endpoint, "127.0.0.1:80"; the sock_*
-	 * fields and queues as for UNIX sockets) and netlink sockets */
-	int protocol;           /* IPPROTO_TCP, IPPROTO_UDP; netlink: NETLINK_ROUTE, ... */
-	char *remote;           /* TCP/UDP: the remote endpoint, NULL when unconnected */
-	uint32_t portid;        /* netlink: the socket's port id (0: the kernel's) */
-	uint32_t dst_portid;    /* netlink: where it sends by default (0: the kernel) */
-	uint32_t dst_group;
-
-	/* fd-based event mechanisms (one object per open file description) */
-	uint64_t counter;       /* eventfd count, timerfd ticks */
-	uint64_t sigmask;       /* signalfd mask, bit n-1 = signal n */
-	int clockid;            /* timerfd */
-	int64_t value_ns, interval_ns;  /* timerfd: time to next expiry, period */
-	pid_t target_pid;       /* pidfd: the process it refers to (-1 gone) */
-	const char *target_comm;/* its command (link phase) */
-	struct watch *watches;  /* inotify */
-	size_t nwatches;
-
-	/* signals of a process (cpid): masks with bit n-1 = signal n */
-	uint64_t sig_pending, sig_shared, sig_blocked, sig_ignored, sig_caught;
-	uint64_t sigq, sigq_limit;      /* signals queued for the user, RLIMIT_SIGPENDING */
-
-	/* file locks (cpid holds it or waits for it; inode/dev of the file; name its path) */
-	char lock_type[12];     /* FLOCK, POSIX, OFDLCK, LEASE, ... */
-	char lock_access[8];    /* READ, WRITE, ... */
-	bool lock_mandatory;
-	bool lock_waiting;      /* blocked, waiting for lock lock_num */
-	unsigned int lock_num;
-	uint64_t lock_start, lock_end;  /* byte range, end UINT64_MAX = to end of file */
-
-	/* epoll: the watched fds (count is ntargets); pty: id is the index, masters and
-	 * slaves count the holders of each end (link phase); memfd and shared mappings:
-	 * size when has_size, owner, mode and times when has_stat */
-	struct epoll_watch *targets;
-	size_t ntargets;
-	int masters, slaves;
+	/* memfd and shared mappings: size when has_size, owner, mode and times when has_stat */
 	bool has_size, has_stat;
+
+	/* What only some kinds have shares the same memory: a snapshot holds tens of
+	 * thousands of objects. Read a member only for the kinds it names (snapshot_add
+	 * zeroes all of it; snapshot_free frees its pointers by kind). */
+	union {
+		/* KIND_POSIX_MQ, KIND_POSIX_SEM, KIND_SYSV_SEM */
+		struct {
+			/* POSIX mq notification */
+			int notify;             /* SIGEV_* when notify_pid != 0 */
+			int notify_signo;
+			pid_t notify_pid;
+			const char *notify_comm;/* its command (link phase) */
+
+			/* semaphores */
+			int sem_value;          /* POSIX named semaphore value */
+			int sem_waiters;        /* POSIX named semaphore waiters (glibc layout) */
+			struct sem_value *sems; /* SysV: nsems entries, or NULL when unreadable */
+			int ncnt_total, zcnt_total;
+		};
+
+		/* KIND_UNIX, KIND_INET, KIND_NETLINK: sockets. For UNIX ones inode is the
+		 * socket's and name the bound path, or '@' + abstract name; for TCP and UDP
+		 * name is the local endpoint, "127.0.0.1:80". */
+		struct {
+			int sock_type;          /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+			int sock_state;         /* TCP_ESTABLISHED (1), TCP_LISTEN (10), TCP_CLOSE (7), ...;
+						 * UNIX_STATE_NO_SOCKET for a socket file nothing is bound to */
+			int shutdown;           /* 1 receiving shut, 2 sending shut (sock_diag's bits), -1 unknown */
+			bool abstract;          /* the name is abstract: '@' stands for the kernel's leading NUL */
+			bool has_queues;
+			uint64_t peer;          /* peer socket inode, 0 none */
+			const struct ipc_object *peer_obj; /* the peer, when it was collected (link phase) */
+			uint64_t file_inode;    /* the bound file's inode and device, 0 if not bound to a file */
+			uint64_t file_dev;      /* dev_t */
+			uint32_t rqueue, wqueue;/* unread bytes (dgram: the first datagram's size) and send
+						 * memory in use; listeners: pending connections and backlog */
+			uint64_t *pending;      /* listeners: inodes of connections not yet accepted */
+			size_t npending;
+
+			int protocol;           /* IPPROTO_TCP, IPPROTO_UDP; netlink: NETLINK_ROUTE, ... */
+			char *remote;           /* TCP/UDP: the remote endpoint, NULL when unconnected */
+			uint32_t portid;        /* netlink: the socket's port id (0: the kernel's) */
+			uint32_t dst_portid;    /* netlink: where it sends by default (0: the kernel) */
+			uint32_t dst_group;
+		};
+
+		/* KIND_EVENTFD, KIND_SIGNALFD, KIND_TIMERFD, KIND_PIDFD, KIND_INOTIFY: fd-based
+		 * event mechanisms (one object per open file description) */
+		struct {
+			uint64_t counter;       /* eventfd count, timerfd ticks */
+			uint64_t sigmask;       /* signalfd mask, bit n-1 = signal n */
+			int clockid;            /* timerfd */
+			pid_t target_pid;       /* pidfd: the process it refers to (-1 gone) */
+			int64_t value_ns, interval_ns;  /* timerfd: time to next expiry, period */
+			const char *target_comm;/* its command (link phase) */
+			struct watch *watches;  /* inotify */
+			size_t nwatches;
+		};
+
+		/* KIND_SIGNAL: signals of a process (cpid), masks with bit n-1 = signal n */
+		struct {
+			uint64_t sig_pending, sig_shared, sig_blocked, sig_ignored, sig_caught;
+			uint64_t sigq, sigq_limit;      /* signals queued for the user, RLIMIT_SIGPENDING */
+		};
+
+		/* KIND_LOCK: cpid holds it or waits for it; inode/dev of the file; name its path */
+		struct {
+			char lock_type[12];     /* FLOCK, POSIX, OFDLCK, LEASE, ... */
+			char lock_access[8];    /* READ, WRITE, ... */
+			bool lock_mandatory;
+			bool lock_waiting;      /* blocked, waiting for lock lock_num */
+			unsigned int lock_num;
+			uint64_t lock_start, lock_end;  /* byte range, end UINT64_MAX = to end of file */
+		};
+
+		/* KIND_EPOLL: the watched fds (count is ntargets); KIND_PTY: id is the index,
+		 * masters and slaves count the holders of each end (link phase) */
+		struct {
+			struct epoll_watch *targets;
+			size_t ntargets;
+			int masters, slaves;
+		};
+	};
 
 	/* holders (link phase): a slice of snapshot.holders */
 	struct holder *holders;
@@ -292,6 +313,8 @@ void snapshot_note(struct snapshot *snap, const char *source, const char *fmt, .
 struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 				 const char *description, const char *unit);
 int object_set_name(struct ipc_object *obj, const char *name, size_t len);
+/* Free what the object owns (not the object). */
+void object_free(struct ipc_object *o);
 struct stat;
 /* Identity, owner, mode and times of an object backed by a file. */
 void object_set_file(struct ipc_object *obj, const struct stat *st);
