@@ -840,29 +840,27 @@ bool column_sortable(int col)
 	return columns[col].type != CT_SEMS;
 }
 
-struct sort_ctx {
-	int col;
-	bool reverse;
+/* A row and its sort value, computed once: the comparisons then only compare. The
+ * keys stay in place (a cell may point into its own buffer); their addresses are
+ * sorted. */
+struct kind_row_key {
+	const struct ipc_object *o;
+	struct cell v;
 };
 
-static struct sort_ctx sort_ctx;
-
-static int row_compare(const void *pa, const void *pb)
+static int row_compare(const void *pa, const void *pb, void *arg)
 {
-	const struct ipc_object *a = *(const struct ipc_object *const *)pa;
-	const struct ipc_object *b = *(const struct ipc_object *const *)pb;
-	struct cell ca, cb;
-
-	column_value(sort_ctx.col, a, &ca);
-	column_value(sort_ctx.col, b, &cb);
-	int r = cell_compare(&ca, &cb);
+	const struct kind_row_key *ka = *(const struct kind_row_key *const *)pa;
+	const struct kind_row_key *kb = *(const struct kind_row_key *const *)pb;
+	const struct ipc_object *a = ka->o, *b = kb->o;
+	int r = cell_compare(&ka->v, &kb->v);
 
 	/* ties keep a stable, meaningful order: by id, then name */
 	if (r == 0)
 		r = (a->id > b->id) - (a->id < b->id);
 	if (r == 0 && a->name && b->name)
 		r = strcmp(a->name, b->name);
-	return sort_ctx.reverse ? -r : r;
+	return *(const bool *)arg ? -r : r;
 }
 
 bool object_involves(const struct ipc_object *o, pid_t pid)
@@ -901,17 +899,33 @@ const struct ipc_object **kind_rows(const struct snapshot *snap, enum ipc_kind k
 				    int sort_col, bool reverse, const pid_t *pids, size_t npids,
 				    size_t *n)
 {
-	const struct ipc_object **rows = xcalloc(snap->nobjects + 1, sizeof(*rows));
+	/* the link phase grouped the objects by kind; an unlinked snapshot is walked */
+	size_t first = snap->by_kind ? snap->kind_first[kind] : 0;
+	size_t last = snap->by_kind ? snap->kind_first[kind + 1] : snap->nobjects;
+	struct kind_row_key *keys = xcalloc(last - first + 1, sizeof(*keys));
+	struct kind_row_key **order = xcalloc(last - first + 1, sizeof(*order));
 	size_t count = 0;
 
-	for (size_t i = 0; i < snap->nobjects; i++)
-		if (snap->objects[i].kind == kind && involves_any(&snap->objects[i], pids, npids))
-			rows[count++] = &snap->objects[i];
 	if (sort_col < 0)
 		sort_col = kind_classes[kind].default_sort;
-	sort_ctx.col = sort_col;
-	sort_ctx.reverse = reverse;
-	qsort(rows, count, sizeof(*rows), row_compare);
+	for (size_t i = first; i < last; i++) {
+		const struct ipc_object *o = &snap->objects[snap->by_kind ? snap->by_kind[i] : i];
+
+		if (o->kind != kind || !involves_any(o, pids, npids))
+			continue;
+		keys[count].o = o;
+		column_value(sort_col, o, &keys[count].v);
+		order[count] = &keys[count];
+		count++;
+	}
+	qsort_r(order, count, sizeof(*order), row_compare, &reverse);
+
+	const struct ipc_object **rows = xcalloc(count + 1, sizeof(*rows));
+
+	for (size_t i = 0; i < count; i++)
+		rows[i] = order[i]->o;
+	free(order);
+	free(keys);
 	*n = count;
 	return rows;
 }

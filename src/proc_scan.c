@@ -680,50 +680,80 @@ static int scan_status(struct scan *sc)
 	return 0;
 }
 
-/* Returns 0, or -1 with errno when the process's fds cannot be listed. */
+/* A directory entry as getdents64 returns it (glibc declares no such type). */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static void scan_fd(struct scan *sc, int fddir, const char *name)
+{
+	char link[PATH_MAX + 1];
+	uint64_t fd;
+
+	if (parse_u64(name, strlen(name), 10, &fd) < 0 || fd > INT_MAX)
+		return;
+	ssize_t n = readlinkat(fddir, name, link, sizeof(link) - 1);
+
+	if (n < 0) {
+		/* ENOENT: closed meanwhile; a refusal means holders we cannot see */
+		if (errno == EACCES || errno == EPERM)
+			sc->denied = true;
+		return;
+	}
+	link[n] = '\0';
+	if (strncmp(link, "pipe:[", 6) == 0)
+		scan_pipe(sc, fddir, name, (int)fd, link);
+	else if (strncmp(link, "socket:[", 8) == 0)
+		scan_socket(sc, (int)fd, link);
+	else if (strncmp(link, "anon_inode:", 11) == 0)
+		scan_anon(sc, name, (int)fd, link + 11);
+	else if (link[0] == '/')
+		scan_path(sc, fddir, name, (int)fd, link, (size_t)n);
+}
+
+/* Returns 0, or -1 with errno when the process's fds cannot be listed. The directory
+ * is read with getdents64 into a buffer on the stack: no DIR to allocate, no fcntl
+ * of fdopendir's, for each of thousands of processes. */
 static int scan_fds(struct scan *sc)
 {
 	char path[32];
+	union {
+		char bytes[16384];
+		struct linux_dirent64 align;
+	} buf;
 
 	snprintf(path, sizeof(path), "%d/fd", (int)sc->pid);
 	int fddir = openat(sc->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fddir < 0)
 		return -1;
-	DIR *d = fdopendir(fddir);
-
-	if (!d) {
-		close(fddir);
-		return -1;
-	}
-
-	struct dirent *de;
-	char link[PATH_MAX + 1];
-
-	while ((de = readdir(d))) {
-		uint64_t fd;
-
-		if (parse_u64(de->d_name, strlen(de->d_name), 10, &fd) < 0 || fd > INT_MAX)
-			continue;
-		ssize_t n = readlinkat(fddir, de->d_name, link, sizeof(link) - 1);
+	for (;;) {
+		long n = syscall(SYS_getdents64, fddir, buf.bytes, sizeof(buf.bytes));
 
 		if (n < 0) {
-			/* ENOENT: closed meanwhile; a refusal means holders we cannot see */
-			if (errno == EACCES || errno == EPERM)
-				sc->denied = true;
-			continue;
+			int err = errno;
+
+			close(fddir);
+			errno = err;
+			return -1;
 		}
-		link[n] = '\0';
-		if (strncmp(link, "pipe:[", 6) == 0)
-			scan_pipe(sc, fddir, de->d_name, (int)fd, link);
-		else if (strncmp(link, "socket:[", 8) == 0)
-			scan_socket(sc, (int)fd, link);
-		else if (strncmp(link, "anon_inode:", 11) == 0)
-			scan_anon(sc, de->d_name, (int)fd, link + 11);
-		else if (link[0] == '/')
-			scan_path(sc, fddir, de->d_name, (int)fd, link, (size_t)n);
+		if (n == 0)
+			break;
+		for (long off = 0; off < n;) {
+			const struct linux_dirent64 *de = (const void *)(buf.bytes + off);
+
+			if (de->d_reclen == 0)
+				break;
+			off += de->d_reclen;
+			if (de->d_name[0] != '.')
+				scan_fd(sc, fddir, de->d_name);
+		}
 	}
-	closedir(d);
+	close(fddir);
 	return 0;
 }
 

@@ -50,6 +50,12 @@ void object_free(struct ipc_object *o)
 	}
 }
 
+void snapshot_truncate(struct snapshot *snap, size_t n)
+{
+	while (snap->nobjects > n)
+		object_free(&snap->objects[--snap->nobjects]);
+}
+
 void snapshot_free(struct snapshot *snap)
 {
 	if (!snap)

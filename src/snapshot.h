@@ -315,6 +315,8 @@ struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 int object_set_name(struct ipc_object *obj, const char *name, size_t len);
 /* Free what the object owns (not the object). */
 void object_free(struct ipc_object *o);
+/* Drop the objects from index n on (those a failed collection added). */
+void snapshot_truncate(struct snapshot *snap, size_t n);
 struct stat;
 /* Identity, owner, mode and times of an object backed by a file. */
 void object_set_file(struct ipc_object *obj, const struct stat *st);

@@ -28,53 +28,62 @@
 # define UNIX_DIAG_SHOW_UID 0
 #endif
 
-/* Sockets are gathered here first, so an interrupted or failed dump adds nothing. */
-struct unix_list {
-	struct unix_diag_record *rec;
-	size_t n, alloc;
+struct file_id {
+	uint64_t dev, ino;
+};
+
+/* Sockets go straight into the snapshot as they are decoded (a dump holds tens of
+ * thousands); an interrupted dump takes back what it added (unix_sink_reset). */
+struct unix_sink {
+	struct snapshot *snap;
+	size_t first;                   /* the first object added */
+	struct file_id *bound;          /* files sockets are bound to, for the orphans */
+	size_t nbound, bound_alloc;
 	size_t bad;                     /* messages or lines that could not be decoded */
 	bool proc_fallback;             /* from /proc/net/unix: no files known */
 };
 
-static void unix_list_push(struct unix_list *l, const struct unix_diag_record *r)
+static void unix_add(struct snapshot *snap, struct unix_diag_record *r);
+
+static void unix_sink_push(struct unix_sink *k, struct unix_diag_record *r)
 {
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? l->alloc * 2 : 64;
-		l->rec = xreallocarray(l->rec, l->alloc, sizeof(*l->rec));
+	if (r->has_vfs) {
+		if (k->nbound == k->bound_alloc) {
+			k->bound_alloc = k->bound_alloc ? k->bound_alloc * 2 : 64;
+			k->bound = xreallocarray(k->bound, k->bound_alloc, sizeof(*k->bound));
+		}
+		k->bound[k->nbound++] = (struct file_id){ (uint64_t)r->vfs_dev, r->vfs_inode };
 	}
-	l->rec[l->n++] = *r;
+	unix_add(k->snap, r);
+	unix_diag_record_free(r);
 }
 
-static void unix_list_clear(struct unix_list *l)
+static void unix_sink_reset(void *arg)
 {
-	for (size_t i = 0; i < l->n; i++)
-		unix_diag_record_free(&l->rec[i]);
-	free(l->rec);
-	memset(l, 0, sizeof(*l));
-}
+	struct unix_sink *k = arg;
 
-static void unix_list_reset(void *l)
-{
-	unix_list_clear(l);
+	snapshot_truncate(k->snap, k->first);
+	k->nbound = 0;
+	k->bad = 0;
 }
 
 static int unix_diag_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct unix_list *l = data;
+	struct unix_sink *k = data;
 	struct unix_diag_record r;
 
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
 		return MNL_CB_OK;
 	if (unix_diag_parse(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), &r) < 0)
-		l->bad++;
+		k->bad++;
 	else
-		unix_list_push(l, &r);
+		unix_sink_push(k, &r);
 	return MNL_CB_OK;
 }
 
-/* One dump of every UNIX socket into l (empty again on failure). Returns 0, or -1
- * with errno. */
-static int unix_diag_dump(struct unix_list *l)
+/* One dump of every UNIX socket into the snapshot (nothing added on failure).
+ * Returns 0, or -1 with errno. */
+static int unix_diag_dump(struct unix_sink *k)
 {
 	struct unix_diag_req req = {
 		.sdiag_family = AF_UNIX,
@@ -83,7 +92,7 @@ static int unix_diag_dump(struct unix_list *l)
 			      UDIAG_SHOW_RQLEN | UNIX_DIAG_SHOW_UID,
 	};
 
-	return diag_dump(&req, sizeof(req), unix_diag_cb, unix_list_reset, l);
+	return diag_dump(&req, sizeof(req), unix_diag_cb, unix_sink_reset, k);
 }
 
 struct unix_exact {
@@ -173,7 +182,7 @@ int unix_file_bound(uint64_t dev, uint64_t ino)
 
 /* The fallback: no peers, queues, files or owners, and a name holding '\n' breaks
  * its line. FIXME: such a name can even forge a line that reads as another socket. */
-static int proc_net_unix_collect(struct unix_list *l)
+static int proc_net_unix_collect(struct unix_sink *k)
 {
 	size_t len;
 	char *buf = read_file_at(-1, PROC_NET_UNIX, PROC_NET_UNIX_MAX, &len);
@@ -190,9 +199,11 @@ static int proc_net_unix_collect(struct unix_list *l)
 		if (!eol)
 			break;          /* cut short at PROC_NET_UNIX_MAX */
 		if (proc_net_unix_parse_line(p, (size_t)(eol - p), &r) < 0)
-			l->bad++;
+			k->bad++;
 		else if (r.inode != 0)  /* not yet accepted: sock_diag leaves those out too */
-			unix_list_push(l, &r);
+			unix_sink_push(k, &r);
+		else
+			unix_diag_record_free(&r);
 		p = eol;
 	}
 	free(buf);
@@ -238,10 +249,6 @@ static void unix_add(struct snapshot *snap, struct unix_diag_record *r)
 		o->uid = (uid_t)r->uid;
 }
 
-struct file_id {
-	uint64_t dev, ino;
-};
-
 static int file_id_cmp(const void *a, const void *b)
 {
 	const struct file_id *x = a, *y = b;
@@ -253,21 +260,19 @@ static int file_id_cmp(const void *a, const void *b)
 
 /* Socket files with no socket bound to them: listed before the dump, so a socket bound
  * meanwhile is in it; only sock_diag names the files sockets are bound to. */
-static void unix_add_orphans(struct snapshot *snap, const struct unix_list *l,
+static void unix_add_orphans(struct snapshot *snap, struct unix_sink *k,
 			     const struct sockfile_list *files)
 {
-	struct file_id *bound = xcalloc(l->n + 1, sizeof(*bound));
-	size_t nb = 0;
+	struct file_id *bound = k->bound;
+	size_t nb = k->nbound;
 
-	for (size_t i = 0; i < l->n; i++)
-		if (l->rec[i].has_vfs)
-			bound[nb++] = (struct file_id){ (uint64_t)l->rec[i].vfs_dev, l->rec[i].vfs_inode };
-	qsort(bound, nb, sizeof(*bound), file_id_cmp);
+	if (nb)
+		qsort(bound, nb, sizeof(*bound), file_id_cmp);
 	for (size_t i = 0; i < files->n; i++) {
 		const struct sockfile *f = &files->f[i];
 		struct file_id key = { (uint64_t)f->st.st_dev, (uint64_t)f->st.st_ino };
 
-		if (bsearch(&key, bound, nb, sizeof(*bound), file_id_cmp))
+		if (nb && bsearch(&key, bound, nb, sizeof(*bound), file_id_cmp))
 			continue;
 
 		struct ipc_object *o = snapshot_add(snap, KIND_UNIX);
@@ -283,7 +288,6 @@ static void unix_add_orphans(struct snapshot *snap, const struct unix_list *l,
 		o->shutdown = -1;
 		object_set_name(o, f->path, strlen(f->path));
 	}
-	free(bound);
 	snap->unix_files_listed = true;
 	if (files->truncated)
 		snapshot_note(snap, "socket files", _("too many entries under /run, /tmp, /var/tmp and "
@@ -292,18 +296,19 @@ static void unix_add_orphans(struct snapshot *snap, const struct unix_list *l,
 
 void unix_collect(struct snapshot *snap)
 {
-	struct unix_list l = { 0 };
+	struct unix_sink k = { .snap = snap, .first = snap->nobjects };
 	struct sockfile_list files;
 
 	sockfiles_find(&files);
-	if (unix_diag_dump(&l) == 0) {
-		if (l.bad)
+	if (unix_diag_dump(&k) == 0) {
+		if (k.bad)
 			snapshot_note(snap, "sock_diag", _("replies that could not be decoded: %zu"),
-				      l.bad);
+				      k.bad);
 	} else {
 		int diag_err = errno;
 
-		if (proc_net_unix_collect(&l) < 0) {
+		unix_sink_reset(&k);    /* what a failed dump added */
+		if (proc_net_unix_collect(&k) < 0) {
 			int proc_err = errno;
 			char *why = xstrdup(strerror(diag_err));   /* strerror may reuse its buffer */
 
@@ -313,20 +318,19 @@ void unix_collect(struct snapshot *snap)
 				      why, PROC_NET_UNIX, strerror(proc_err));
 			free(why);
 			sockfiles_free(&files);
+			free(k.bound);
 			return;
 		}
-		l.proc_fallback = true;
+		k.proc_fallback = true;
 		snapshot_note(snap, "sock_diag",
 			      _("%s: using /proc/net/unix (no peers, queues or names with newlines)"),
 			      strerror(diag_err));
-		if (l.bad)
+		if (k.bad)
 			snapshot_note(snap, PROC_NET_UNIX, _("lines that could not be read: %zu"),
-				      l.bad);
+				      k.bad);
 	}
-	for (size_t i = 0; i < l.n; i++)
-		unix_add(snap, &l.rec[i]);
-	if (!l.proc_fallback)
-		unix_add_orphans(snap, &l, &files);
+	if (!k.proc_fallback)
+		unix_add_orphans(snap, &k, &files);
 	sockfiles_free(&files);
-	unix_list_clear(&l);
+	free(k.bound);
 }
