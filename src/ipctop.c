@@ -570,7 +570,10 @@ static int run_remove(const struct options *o)
 		char *desc = removal_describe(t, utf8);
 		char msg[1024];
 
-		if (o->dry_run) {
+		if (o->dry_run && !removal_permitted(t, msg, sizeof(msg))) {
+			fprintf(stderr, "ipctop: %s: %s\n", desc, msg);
+			rc = EXIT_FAILURE;
+		} else if (o->dry_run) {
 			printf(_("would remove %s: %s\n"), desc, removal_meaning(t, msg, sizeof(msg)));
 		} else if (remove_object(t, msg, sizeof(msg)) == 0) {
 			if (t->kind == KIND_SYSV_SHM && t->count > 0)
@@ -691,6 +694,9 @@ static int run_remove_stale(const struct options *o)
 			if (!removal_supported(t, &why)) {
 				fprintf(stderr, _("ipctop: %s looks stale but cannot be removed: %s\n"), desc,
 					_(why));
+				rc = EXIT_FAILURE;
+			} else if (o->dry_run && !removal_permitted(t, msg, sizeof(msg))) {
+				fprintf(stderr, "ipctop: %s: %s\n", desc, msg);
 				rc = EXIT_FAILURE;
 			} else if (o->dry_run) {
 				printf(_("would remove %s: stale: %s, since %s\n"), desc, _(t->stale_reason),
