@@ -23,12 +23,15 @@ union semun {
 	unsigned short *array;
 };
 
-static int sysv_read(struct snapshot *snap, const char *path, struct sysv_table *t)
+/* 0, or -1 with a note, and the kind no longer counted as collected (its limits' use is
+ * unknown, not 0) */
+static int sysv_read(struct snapshot *snap, const char *path, enum ipc_kind kind, struct sysv_table *t)
 {
 	size_t len;
 	char *buf = read_file_at(-1, path, SYSVIPC_MAX, &len);
 
 	if (!buf) {
+		snap->kinds_collected &= ~KIND_BIT(kind);
 		if (errno == ENOENT)
 			snapshot_note(snap, path, _("not present: this kernel has no SysV IPC (CONFIG_SYSVIPC)"));
 		else
@@ -39,6 +42,7 @@ static int sysv_read(struct snapshot *snap, const char *path, struct sysv_table 
 
 	free(buf);
 	if (rc < 0) {
+		snap->kinds_collected &= ~KIND_BIT(kind);
 		snapshot_note(snap, path, _("unrecognised header line; file skipped"));
 		return -1;
 	}
@@ -66,7 +70,7 @@ void sysv_msg_collect(struct snapshot *snap)
 	struct sysv_table t;
 	size_t denied = 0;
 
-	if (sysv_read(snap, "/proc/sysvipc/msg", &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/msg", KIND_SYSV_MSG, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -103,7 +107,7 @@ void sysv_shm_collect(struct snapshot *snap)
 {
 	struct sysv_table t;
 
-	if (sysv_read(snap, "/proc/sysvipc/shm", &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/shm", KIND_SYSV_SHM, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -177,7 +181,7 @@ void sysv_sem_collect(struct snapshot *snap)
 	struct sysv_table t;
 	size_t denied = 0;
 
-	if (sysv_read(snap, "/proc/sysvipc/sem", &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/sem", KIND_SYSV_SEM, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
