@@ -22,6 +22,7 @@
 #include "remove.h"
 #include "render.h"
 #include "snapshot.h"
+#include "strbuf.h"
 #include "tui.h"
 #include "util.h"
 #include "xalloc.h"
@@ -164,6 +165,13 @@ static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const ch
 	exit(EXIT_USAGE);
 }
 
+/* A command-line value as it may be shown: escaped, so that it cannot drive the terminal
+ * (the message exits the program: never freed). */
+static const char *arg_text(const char *s)
+{
+	return text_escape(s, strlen(s), strcmp(nl_langinfo(CODESET), "UTF-8") == 0, NULL);
+}
+
 static void list_columns(void)
 {
 	for (int k = 0; k < KIND_COUNT; k++) {
@@ -195,13 +203,14 @@ static void check_column_names(const struct options *o)
 	const char *sort = o->render.sort_name;
 
 	if (sort && !column_shown(o, sort))
-		usage_error(_("unknown column '%s': no shown kind has it; --list-columns lists them"), sort);
+		usage_error(_("invalid value for --sort: unknown column '%s': no shown kind has it; "
+			      "--list-columns lists them"), arg_text(sort));
 	if (sort && !column_sortable(column_by_name(sort)))
-		usage_error(_("invalid value for --sort: column '%s' has no order"), sort);
+		usage_error(_("invalid value for --sort: column '%s' has no order"), arg_text(sort));
 	for (size_t i = 0; i < o->render.ncolumns; i++)
 		if (!column_shown(o, o->render.columns[i]))
-			usage_error(_("unknown column '%s': no shown kind has it; --list-columns lists them"),
-				    o->render.columns[i]);
+			usage_error(_("invalid value for --columns: unknown column '%s': no shown kind "
+				      "has it; --list-columns lists them"), arg_text(o->render.columns[i]));
 }
 
 /* Options that shape what is shown have no place beside --remove: remember the first. */
@@ -217,9 +226,7 @@ static void add_remove_spec(struct options *o, const char *arg)
 	char err[512];
 
 	if (remove_spec_parse(arg, &sp, err, sizeof(err)) < 0) {
-		char *esc = text_escape(arg, strlen(arg), strcmp(nl_langinfo(CODESET), "UTF-8") == 0, NULL);
-
-		usage_error(_("invalid object for --remove: '%s': %s"), esc, err);
+		usage_error(_("invalid object for --remove: '%s': %s"), arg_text(arg), err);
 	}
 	o->specs = xreallocarray(o->specs, o->nspecs + 1, sizeof(*o->specs));
 	o->spec_args = xreallocarray(o->spec_args, o->nspecs + 1, sizeof(*o->spec_args));
@@ -247,6 +254,35 @@ static void check_removal_options(const struct options *o)
 			      "stale (sysv_msg, sysv_shm, sysv_sem, posix_mq, posix_shm, posix_sem)"));
 }
 
+/* What is wrong with a long option getopt_long refused, said once, naming it. */
+static void __attribute__((noreturn)) long_option_error(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+	const struct option *match = NULL;
+	struct strbuf all = { 0 };
+	size_t n = 0;
+
+	for (const struct option *lo = long_options; lo->name; lo++) {
+		if (strncmp(lo->name, arg + 2, len) != 0)
+			continue;
+		if (strlen(lo->name) == len) {          /* exact: no ambiguity */
+			match = lo;
+			n = 1;
+			break;
+		}
+		match = lo;
+		strbuf_printf(&all, "%s--%s", n++ ? ", " : "", lo->name);
+	}
+	if (n == 0)
+		usage_error(_("unknown option '%s'"), arg_text(eq ? strndupa(arg, (size_t)(eq - arg)) : arg));
+	if (n > 1)
+		usage_error(_("ambiguous option '%s': %s"), arg_text(arg), all.s);
+	if (eq && match->has_arg == no_argument)
+		usage_error(_("option '--%s' takes no value"), match->name);
+	usage_error(_("unknown option '%s'"), arg_text(arg));
+}
+
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	int c;
@@ -265,13 +301,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 			note_view_option(o, "--iterations");
 			if (parse_count(optarg, MAX_ITERATIONS, &o->iterations) < 0)
 				usage_error(_("invalid value for --iterations: '%s' (expected a whole "
-					      "number from 1 to %ld)"), optarg, MAX_ITERATIONS);
+					      "number from 1 to %ld)"), arg_text(optarg), MAX_ITERATIONS);
 			break;
 		case 'd':
 			note_view_option(o, "--delay");
 			if (parse_seconds(optarg, MAX_DELAY, &o->delay) < 0)
 				usage_error(_("invalid value for --delay: '%s' (expected seconds, more "
-					      "than 0 and at most %.0f)"), optarg, MAX_DELAY);
+					      "than 0 and at most %.0f)"), arg_text(optarg), MAX_DELAY);
 			break;
 		case OPT_FORMAT:
 			note_view_option(o, "--format");
@@ -282,7 +318,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 				o->format = FORMAT_JSON;
 			else
 				usage_error(_("invalid value for --format: '%s' (expected text or json)"),
-					    optarg);
+					    arg_text(optarg));
 			break;
 		case 'J':
 			note_view_option(o, "--json");
@@ -296,8 +332,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 			if (parse_kinds(optarg, &o->render.kinds, &bad) < 0) {
 				if (!*bad)
 					usage_error(_("invalid value for --only: '%s' has an empty kind name"),
-						    optarg);
-				usage_error(_("invalid value for --only: unknown kind '%s'"), bad);
+						    arg_text(optarg));
+				usage_error(_("invalid value for --only: unknown kind '%s'"), arg_text(bad));
 			}
 			break;
 		}
@@ -312,7 +348,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 				list++;
 			if (split_list(list, &o->render.columns, &o->render.ncolumns) < 0)
 				usage_error(_("invalid value for --columns: '%s' (expected column names "
-					      "separated by commas)"), optarg);
+					      "separated by commas)"), arg_text(optarg));
 			break;
 		}
 		case 's':
@@ -331,7 +367,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			note_view_option(o, "--pid");
 			if (parse_count(optarg, MAX_PID, &pid) < 0)
 				usage_error(_("invalid value for --pid: '%s' (expected a process id from 1 "
-					      "to %ld)"), optarg, MAX_PID);
+					      "to %ld)"), arg_text(optarg), MAX_PID);
 			o->render.pids = xreallocarray(o->render.pids, o->render.npids + 1,
 						       sizeof(*o->render.pids));
 			o->render.pids[o->render.npids++] = (pid_t)pid;
@@ -364,22 +400,19 @@ static void parse_args(int argc, char **argv, struct options *o)
 			printf("ipctop %s\n", PACKAGE_VERSION);
 			exit(EXIT_SUCCESS);
 		case ':':
-			usage_error(_("option '%s' needs a value"), argv[optind - 1]);
+			usage_error(_("option '%s' needs a value"), arg_text(argv[optind - 1]));
 		default:
-			/* a long option, possibly given a value it does not take */
-			if (strncmp(argv[optind - 1], "--", 2) == 0) {
-				if (strchr(argv[optind - 1], '='))
-					usage_error(_("option '%s' takes no value"), argv[optind - 1]);
-				usage_error(_("unknown option '%s'"), argv[optind - 1]);
-			}
-			usage_error(_("unknown option '-%c'"), optopt);
+			/* a long option: unknown, ambiguous, or given a value it does not take */
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				long_option_error(argv[optind - 1]);
+			usage_error(_("unknown option '-%s'"), arg_text((char[]){ (char)optopt, '\0' }));
 		}
 	}
 	if (o->remove)
 		while (optind < argc)
 			add_remove_spec(o, argv[optind++]);
 	if (optind < argc)
-		usage_error(_("unexpected argument '%s'"), argv[optind]);
+		usage_error(_("unexpected argument '%s'"), arg_text(argv[optind]));
 	if (o->render.kinds == 0)
 		usage_error(_("invalid value for --only: no kind given"));
 	check_column_names(o);
@@ -570,7 +603,10 @@ static int run_remove(const struct options *o)
 		char *desc = removal_describe(t, utf8);
 		char msg[1024];
 
-		if (o->dry_run) {
+		if (o->dry_run && !removal_permitted(t, msg, sizeof(msg))) {
+			fprintf(stderr, "ipctop: %s: %s\n", desc, msg);
+			rc = EXIT_FAILURE;
+		} else if (o->dry_run) {
 			printf(_("would remove %s: %s\n"), desc, removal_meaning(t, msg, sizeof(msg)));
 		} else if (remove_object(t, msg, sizeof(msg)) == 0) {
 			if (t->kind == KIND_SYSV_SHM && t->count > 0)
@@ -691,6 +727,9 @@ static int run_remove_stale(const struct options *o)
 			if (!removal_supported(t, &why)) {
 				fprintf(stderr, _("ipctop: %s looks stale but cannot be removed: %s\n"), desc,
 					_(why));
+				rc = EXIT_FAILURE;
+			} else if (o->dry_run && !removal_permitted(t, msg, sizeof(msg))) {
+				fprintf(stderr, "ipctop: %s: %s\n", desc, msg);
 				rc = EXIT_FAILURE;
 			} else if (o->dry_run) {
 				printf(_("would remove %s: stale: %s, since %s\n"), desc, _(t->stale_reason),

@@ -169,6 +169,8 @@ void inet_collect(struct snapshot *snap)
 	static const int families[] = { AF_INET, AF_INET6 };
 	static const int protocols[] = { IPPROTO_TCP, IPPROTO_UDP };
 	struct inet_list l = { 0 };
+	int failed[4] = { 0 };          /* errno of each dump that failed */
+	size_t nfailed = 0;
 
 	for (size_t p = 0; p < 2; p++) {
 		for (size_t f = 0; f < 2; f++) {
@@ -179,17 +181,24 @@ void inet_collect(struct snapshot *snap)
 			};
 			l.protocol = protocols[p];
 			l.mark = l.n;
-			if (diag_dump(&req, sizeof(req), inet_diag_cb, inet_list_reset, &l) < 0) {
-				/* a kernel without IPv6 or without UDP diag says so: not an error */
-				if (errno != ENOENT && errno != EAFNOSUPPORT && errno != EOPNOTSUPP)
-					snapshot_note(snap, "sock_diag",
-						      _("cannot dump %s sockets (%s): %s"),
-						      protocols[p] == IPPROTO_TCP ? "TCP" : "UDP",
-						      families[f] == AF_INET ? "IPv4" : "IPv6",
-						      strerror(errno));
+			/* a kernel without IPv6 or without UDP diag says so: not an error */
+			if (diag_dump(&req, sizeof(req), inet_diag_cb, inet_list_reset, &l) < 0 &&
+			    errno != ENOENT && errno != EAFNOSUPPORT && errno != EOPNOTSUPP) {
+				failed[p * 2 + f] = errno;
+				nfailed++;
 			}
 		}
 	}
+	/* no sock_diag at all (no netlink, or refused): one note, not four */
+	if (nfailed == 4 && failed[1] == failed[0] && failed[2] == failed[0] && failed[3] == failed[0])
+		snapshot_note(snap, "sock_diag", _("cannot dump TCP and UDP sockets: %s: local TCP and UDP "
+						   "connections cannot be seen"), strerror(failed[0]));
+	else
+		for (size_t i = 0; i < 4; i++)
+			if (failed[i])
+				snapshot_note(snap, "sock_diag", _("cannot dump %s sockets (%s): %s"),
+					      i / 2 == 0 ? "TCP" : "UDP", i % 2 == 0 ? "IPv4" : "IPv6",
+					      strerror(failed[i]));
 	if (l.bad)
 		snapshot_note(snap, "sock_diag", _("TCP/UDP replies that could not be decoded: %zu"), l.bad);
 	inet_pair(&l);
@@ -255,7 +264,8 @@ void netlink_collect(struct snapshot *snap)
 	struct netlink_list l = { 0 };
 
 	if (diag_dump(&req, sizeof(req), netlink_diag_cb, netlink_list_reset, &l) < 0) {
-		snapshot_note(snap, "sock_diag", _("cannot dump netlink sockets: %s"), strerror(errno));
+		snapshot_note(snap, "sock_diag", _("cannot dump netlink sockets: %s: netlink sockets cannot be seen"),
+			      strerror(errno));
 		free(l.rec);
 		return;
 	}

@@ -17,7 +17,8 @@
 #define SHM_DIR "/dev/shm"
 #define SEM_PREFIX "sem."
 
-static void posix_sem_read(struct ipc_object *o, int dirfd, const char *name)
+/* Returns -1 when the file may not be opened (EACCES), else 0. */
+static int posix_sem_read(struct ipc_object *o, int dirfd, const char *name)
 {
 	/* O_NOATIME keeps our look from showing as use; only the owner or root may ask */
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOATIME);
@@ -25,7 +26,7 @@ static void posix_sem_read(struct ipc_object *o, int dirfd, const char *name)
 	if (fd < 0 && errno == EPERM)
 		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
-		return;
+		return errno == EACCES || errno == EPERM ? -1 : 0;
 
 	struct stat st;
 	unsigned char buf[sizeof(sem_t)];
@@ -35,6 +36,7 @@ static void posix_sem_read(struct ipc_object *o, int dirfd, const char *name)
 	    posix_sem_decode(buf, sizeof(buf), &o->sem_value, &o->sem_waiters) == 0)
 		o->has_value = true;
 	close(fd);
+	return 0;
 }
 
 void posix_shm_collect(struct snapshot *snap, bool want_shm, bool want_sem)
@@ -51,6 +53,7 @@ void posix_shm_collect(struct snapshot *snap, bool want_shm, bool want_sem)
 	}
 
 	struct dirent *d;
+	size_t sems_denied = 0;
 
 	while ((d = readdir(dir)) != NULL) {
 		struct stat st;
@@ -76,8 +79,15 @@ void posix_shm_collect(struct snapshot *snap, bool want_shm, bool want_sem)
 		object_set_file(o, &st);
 		o->size = (uint64_t)st.st_size;
 		o->allocated = (uint64_t)st.st_blocks * 512;
-		if (is_sem)
-			posix_sem_read(o, dfd, name);
+		if (is_sem && posix_sem_read(o, dfd, name) < 0)
+			sems_denied++;
 	}
 	closedir(dir);
+	if (sems_denied)
+		snapshot_note(snap, SHM_DIR,
+			      ngettext("%zu named semaphore not readable (%s): its value is unknown; "
+				       "run as root or as its owner",
+				       "%zu named semaphores not readable (%s): their values are unknown; "
+				       "run as root or as their owner", sems_denied),
+			      sems_denied, strerror(EACCES));
 }

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -37,6 +38,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -1008,5 +1010,45 @@ bool removal_same_target(const struct ipc_object *a, const struct ipc_object *b)
 		return a->file_inode && a->file_inode == b->file_inode && a->file_dev == b->file_dev;
 	default:
 		return a->inode && a->inode == b->inode && a->dev == b->dev;
+	}
+}
+
+/* ---- whether removal would be allowed, for --dry-run and the dialog ---- */
+
+static bool cap_effective(int cap)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return geteuid() == 0;
+	return (d[cap / 32].effective >> (cap % 32)) & 1u;
+}
+
+bool removal_permitted(const struct ipc_object *o, char *msg, size_t len)
+{
+	uid_t me = geteuid();
+
+	switch (o->kind) {
+	case KIND_SYSV_MSG:
+	case KIND_SYSV_SHM:
+	case KIND_SYSV_SEM:
+		/* ipc/util.c ipcctl_obtain_check(): the owner, the creator or CAP_SYS_ADMIN */
+		if (me == o->uid || me == o->cuid || cap_effective(CAP_SYS_ADMIN))
+			return true;
+		snprintf(msg, len, _("IPC_RMID would be refused: %s (owner uid %u, creator uid %u; you are uid %u)"),
+			 err_text(EPERM, true), (unsigned int)o->uid, (unsigned int)o->cuid, (unsigned int)me);
+		return false;
+	case KIND_POSIX_MQ:
+	case KIND_POSIX_SHM:
+	case KIND_POSIX_SEM:
+		/* /dev/shm and the mqueue filesystem are sticky: the owner or CAP_FOWNER */
+		if (me == o->uid || cap_effective(CAP_FOWNER))
+			return true;
+		snprintf(msg, len, _("unlink would be refused: %s (owner uid %u; you are uid %u)"),
+			 err_text(EACCES, true), (unsigned int)o->uid, (unsigned int)me);
+		return false;
+	default:
+		return true;    /* files elsewhere: the attempt says */
 	}
 }

@@ -23,6 +23,13 @@ const char *removal_meaning(const struct ipc_object *o, char *buf, size_t len);
  * text_escape, never raw bytes). Translated. malloc'd. */
 char *removal_describe(const struct ipc_object *o, bool utf8);
 
+/* Whether this process would be allowed to remove o (its owner, creator or the
+ * capability the kernel asks for). If not, msg gets the operation and the reason,
+ * translated, e.g. "IPC_RMID would be refused: permission denied (owner uid 0, creator
+ * uid 0; you are uid 65534)". Files outside /dev/shm and the mqueue filesystem: true (the
+ * attempt tells). */
+bool removal_permitted(const struct ipc_object *o, char *msg, size_t len);
+
 /* Re-read the object right before acting and act only if it is still the same one; then
  * remove it. Returns 0, or -1 with msg filled with which object, which operation and why.
  * Every removal, done or refused, is logged with syslog(LOG_AUTHPRIV | LOG_NOTICE) naming

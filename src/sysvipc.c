@@ -23,12 +23,15 @@ union semun {
 	unsigned short *array;
 };
 
-static int sysv_read(struct snapshot *snap, const char *path, struct sysv_table *t)
+/* 0, or -1 with a note, and the kind no longer counted as collected (its limits' use is
+ * unknown, not 0) */
+static int sysv_read(struct snapshot *snap, const char *path, enum ipc_kind kind, struct sysv_table *t)
 {
 	size_t len;
 	char *buf = read_file_at(-1, path, SYSVIPC_MAX, &len);
 
 	if (!buf) {
+		snap->kinds_collected &= ~KIND_BIT(kind);
 		if (errno == ENOENT)
 			snapshot_note(snap, path, _("not present: this kernel has no SysV IPC (CONFIG_SYSVIPC)"));
 		else
@@ -39,6 +42,7 @@ static int sysv_read(struct snapshot *snap, const char *path, struct sysv_table 
 
 	free(buf);
 	if (rc < 0) {
+		snap->kinds_collected &= ~KIND_BIT(kind);
 		snapshot_note(snap, path, _("unrecognised header line; file skipped"));
 		return -1;
 	}
@@ -64,8 +68,9 @@ static void sysv_common(struct ipc_object *o, const struct sysv_record *r)
 void sysv_msg_collect(struct snapshot *snap)
 {
 	struct sysv_table t;
+	size_t denied = 0;
 
-	if (sysv_read(snap, "/proc/sysvipc/msg", &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/msg", KIND_SYSV_MSG, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -83,16 +88,26 @@ void sysv_msg_collect(struct snapshot *snap)
 		if (msgctl(o->id, IPC_STAT, &ds) == 0 && ds.msg_perm.__key == o->key) {
 			o->max_size = ds.msg_qbytes;
 			o->has_attr = true;
+		} else if (errno == EACCES || errno == EPERM) {
+			denied++;
 		}
 	}
 	sysv_table_free(&t);
+	/* listed all the same: only what msgctl gives is missing */
+	if (denied)
+		snapshot_note(snap, "/proc/sysvipc/msg",
+			      ngettext("%zu queue not readable with msgctl(IPC_STAT): %s: its byte limit "
+				       "is unknown; run as root or as its owner",
+				       "%zu queues not readable with msgctl(IPC_STAT): %s: their byte limits "
+				       "are unknown; run as root or as their owner", denied),
+			      denied, strerror(EACCES));
 }
 
 void sysv_shm_collect(struct snapshot *snap)
 {
 	struct sysv_table t;
 
-	if (sysv_read(snap, "/proc/sysvipc/shm", &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/shm", KIND_SYSV_SHM, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -114,23 +129,27 @@ void sysv_shm_collect(struct snapshot *snap)
 	sysv_table_free(&t);
 }
 
-static void sysv_sem_values(struct ipc_object *o)
+/* Returns -1 (errno EACCES) when semctl is refused, else 0 (values read, or the set went away). */
+static int sysv_sem_values(struct ipc_object *o)
 {
 	struct semid_ds ds;
 	union semun arg = { .buf = &ds };
 
 	if (o->count == 0 || o->count > 65536)
-		return;
-	if (semctl(o->id, 0, IPC_STAT, arg) < 0 || ds.sem_perm.__key != o->key ||
-	    ds.sem_nsems != o->count)
-		return;
+		return 0;
+	if (semctl(o->id, 0, IPC_STAT, arg) < 0)
+		return errno == EACCES || errno == EPERM ? -1 : 0;
+	if (ds.sem_perm.__key != o->key || ds.sem_nsems != o->count)
+		return 0;
 	int n = (int)o->count;
 	unsigned short *vals = xcalloc((size_t)n, sizeof(*vals));
 
 	arg.array = vals;
 	if (semctl(o->id, 0, GETALL, arg) < 0) {
+		int err = errno;
+
 		free(vals);
-		return;
+		return err == EACCES || err == EPERM ? -1 : 0;
 	}
 	o->sems = xcalloc((size_t)n, sizeof(*o->sems));
 	for (int i = 0; i < n; i++) {
@@ -154,13 +173,15 @@ static void sysv_sem_values(struct ipc_object *o)
 	else
 		o->ncnt_total = o->zcnt_total = 0;
 	free(vals);
+	return 0;
 }
 
 void sysv_sem_collect(struct snapshot *snap)
 {
 	struct sysv_table t;
+	size_t denied = 0;
 
-	if (sysv_read(snap, "/proc/sysvipc/sem", &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/sem", KIND_SYSV_SEM, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -169,7 +190,15 @@ void sysv_sem_collect(struct snapshot *snap)
 		sysv_common(o, r);
 		o->count = r->v[SF_NSEMS];
 		o->time_a = (int64_t)r->v[SF_OTIME];
-		sysv_sem_values(o);
+		if (sysv_sem_values(o) < 0)
+			denied++;
 	}
 	sysv_table_free(&t);
+	if (denied)
+		snapshot_note(snap, "/proc/sysvipc/sem",
+			      ngettext("%zu set not readable with semctl(IPC_STAT, GETALL): %s: its "
+				       "values and waiters are unknown; run as root or as its owner",
+				       "%zu sets not readable with semctl(IPC_STAT, GETALL): %s: their "
+				       "values and waiters are unknown; run as root or as their owner", denied),
+			      denied, strerror(EACCES));
 }

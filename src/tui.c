@@ -488,7 +488,40 @@ static void remember_selection(struct tui *t)
 
 /* ---- drill-down pages ---- */
 
-static void doc_help(struct doc *d, int cols)
+/* Append "  KEY  TEXT" to d, TEXT wrapped at width under its own column (escaped text only). */
+static void doc_wrapped(struct doc *d, const char *key, const char *text, size_t width, enum line_style style)
+{
+	const char *rest = text;
+	bool first = true;
+
+	do {
+		size_t len = strlen(rest), take = len;
+
+		if (len > width) {
+			take = width;
+			while (take > 0 && rest[take] != ' ')
+				take--;
+			if (take == 0)
+				take = width;
+		}
+		if (d->n == d->alloc) {
+			d->alloc = d->alloc ? d->alloc * 2 : 32;
+			d->lines = xreallocarray(d->lines, d->alloc, sizeof(*d->lines));
+		}
+		struct doc_line *l = &d->lines[d->n++];
+
+		memset(l, 0, sizeof(*l));
+		l->text = xasprintf("  %-22s %.*s", first ? key : "", (int)take, rest);
+		l->style = style;
+		first = false;
+		rest += take;
+		while (*rest == ' ')
+			rest++;
+	} while (*rest);
+}
+
+/* The keys, then what the snapshot could not read and why (its notes). */
+static void doc_help(struct doc *d, int cols, const struct snapshot *snap, bool utf8)
 {
 	static const char *const keys[][2] = {
 		{ "Tab, Shift-Tab", N_("next, previous pane") },
@@ -521,8 +554,6 @@ static void doc_help(struct doc *d, int cols)
 	};
 
 	doc_free(d);
-	struct doc_line *l;
-
 	d->alloc = 32;
 	d->lines = xcalloc(d->alloc, sizeof(*d->lines));
 	d->lines[d->n++] = (struct doc_line){ .text = xasprintf(_("ipctop %s: keys"), PACKAGE_VERSION),
@@ -530,32 +561,25 @@ static void doc_help(struct doc *d, int cols)
 	/* descriptions wrap at the window's width, under their own column */
 	size_t width = cols > 25 + 20 ? (size_t)cols - 25 - 1 : 20;
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *rest = keys[i][0][0] ? _(keys[i][1]) : "";
-		bool first = true;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		doc_wrapped(d, keys[i][0][0] ? _(keys[i][0]) : "", keys[i][0][0] ? _(keys[i][1]) : "",
+			    width, LS_NORMAL);
+	if (!snap || !snap->nnotes)
+		return;
+	doc_wrapped(d, "", "", width, LS_NORMAL);
+	if (d->n == d->alloc) {
+		d->alloc *= 2;
+		d->lines = xreallocarray(d->lines, d->alloc, sizeof(*d->lines));
+	}
+	d->lines[d->n++] = (struct doc_line){ .text = xstrdup(_("What could not be read, and why")),
+					      .style = LS_SECTION };
+	for (size_t i = 0; i < snap->nnotes; i++) {
+		char *src = text_escape(snap->notes[i].source, strlen(snap->notes[i].source), utf8, NULL);
+		char *msg = text_escape(snap->notes[i].message, strlen(snap->notes[i].message), utf8, NULL);
 
-		do {
-			size_t len = strlen(rest), take = len;
-
-			if (len > width) {
-				take = width;
-				while (take > 0 && rest[take] != ' ')
-					take--;
-				if (take == 0)
-					take = width;
-			}
-			if (d->n == d->alloc) {
-				d->alloc *= 2;
-				d->lines = xreallocarray(d->lines, d->alloc, sizeof(*d->lines));
-			}
-			l = &d->lines[d->n++];
-			memset(l, 0, sizeof(*l));
-			l->text = xasprintf("  %-22s %.*s", first ? _(keys[i][0]) : "", (int)take, rest);
-			first = false;
-			rest += take;
-			while (*rest == ' ')
-				rest++;
-		} while (*rest);
+		doc_wrapped(d, src, msg, width, LS_DIM);
+		free(src);
+		free(msg);
 	}
 }
 
@@ -566,7 +590,7 @@ static void doc_build(struct tui *t)
 
 	doc_free(&t->doc);
 	if (v->type == V_HELP) {
-		doc_help(&t->doc, COLS);
+		doc_help(&t->doc, COLS, t->snap, t->utf8);
 	} else if (!t->snap) {
 		return;
 	} else if (v->type == V_PROCESS) {
@@ -756,18 +780,23 @@ static int draw_header(struct tui *t, int cols, bool full)
 	put_clipped(y, 0, buf, 0, cols);
 	if (stale)
 		attroff(t->attr[C_STALE]);
-	if (s->procs_unreadable && (int)strlen(buf) + 30 < cols)
-		put_clipped(y, (int)strlen(buf) + 2, _("(run as root to see their holders)"), 0,
-			    cols - (int)strlen(buf) - 2);
+	if (s->procs_unreadable && (int)strlen(buf) + 30 < cols) {
+		const char *why = geteuid() != 0 ? _("(run as root to see their holders)")
+						 : _("(refused even to root)");
+
+		put_clipped(y, (int)strlen(buf) + 2, why, 0, cols - (int)strlen(buf) - 2);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "  %s", why);
+	}
+	/* the notes themselves are on the help page */
 	if (s->nnotes && (int)strlen(buf) + 30 < cols) {
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "   ");
 		char *src = text_escape(s->notes[0].source, strlen(s->notes[0].source), t->utf8, NULL);
-		char *note = xasprintf(ngettext("%zu note (first: %s): see --batch", "%zu notes (first: %s): see --batch",
-						s->nnotes), s->nnotes, src);
+		char *note = xasprintf(ngettext("%zu note (first: %s): press ? to read it",
+						"%zu notes (first: %s): press ? to read them", s->nnotes),
+				       s->nnotes, src);
 
 		attron(t->attr[C_DIM]);
-		if (!s->procs_unreadable)
-			put_clipped(y, (int)strlen(buf), note, 0, cols - (int)strlen(buf));
+		put_clipped(y, (int)strlen(buf), note, 0, cols - (int)strlen(buf));
 		attroff(t->attr[C_DIM]);
 		free(note);
 		free(src);
@@ -1430,6 +1459,13 @@ static const struct ipc_object *selected_object(struct tui *t)
 static void holders_summary(struct strbuf *b, const struct snapshot *snap, const struct ipc_object *o,
 			    bool utf8)
 {
+	if (o->nholders == 0 && snap->procs_unreadable) {
+		/* not "no holders": whoever holds it may be among those not read */
+		strbuf_printf(b, ngettext("no holders seen (%zu process could not be read)",
+					  "no holders seen (%zu processes could not be read)",
+					  snap->procs_unreadable), snap->procs_unreadable);
+		return;
+	}
 	if (o->nholders == 0) {
 		strbuf_printf(b, "%s", _("no holders"));
 		return;
@@ -1504,6 +1540,8 @@ static enum reaction do_remove(struct tui *t)
 		lines[nl++] = xasprintf("  %s", b.s);
 		free(b.s);
 		lines[nl++] = xasprintf("  %s", removal_meaning(targets[i], meaning, sizeof(meaning)));
+		if (!removal_permitted(targets[i], meaning, sizeof(meaning)))
+			lines[nl++] = xasprintf("  %s", meaning);
 	}
 	if (ok == 0) {
 		int k = dialog(t, _("Nothing here can be removed"), lines, nl, "\nn", _("Enter: close"));

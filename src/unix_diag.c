@@ -323,8 +323,8 @@ void unix_collect(struct snapshot *snap)
 		}
 		k.proc_fallback = true;
 		snapshot_note(snap, "sock_diag",
-			      _("%s: using /proc/net/unix (no peers, queues or names with newlines)"),
-			      strerror(diag_err));
+			      _("cannot dump UNIX sockets: %s: read %s instead (no peers, queues or "
+				"names with newlines)"), strerror(diag_err), PROC_NET_UNIX);
 		if (k.bad)
 			snapshot_note(snap, PROC_NET_UNIX, _("lines that could not be read: %zu"),
 				      k.bad);

@@ -116,23 +116,30 @@ static void check_split(const char *s)
 	free_list(list, n);
 }
 
+/* The bits a kind name or group stands for (0: unknown): every kind of the kind table by
+ * its own name, and the groups as the manual lists them. */
 static unsigned int kind_bits(const char *name)
 {
 	static const struct {
 		const char *name;
 		unsigned int bits;
-	} names[] = {
-		{ "sysv_msg", 1u << KIND_SYSV_MSG }, { "sysv_shm", 1u << KIND_SYSV_SHM },
-		{ "sysv_sem", 1u << KIND_SYSV_SEM }, { "posix_mq", 1u << KIND_POSIX_MQ },
-		{ "posix_shm", 1u << KIND_POSIX_SHM }, { "posix_sem", 1u << KIND_POSIX_SEM },
+	} groups[] = {
 		{ "sysv", (1u << KIND_SYSV_MSG) | (1u << KIND_SYSV_SHM) | (1u << KIND_SYSV_SEM) },
 		{ "posix", (1u << KIND_POSIX_MQ) | (1u << KIND_POSIX_SHM) | (1u << KIND_POSIX_SEM) },
+		{ "events", (1u << KIND_EVENTFD) | (1u << KIND_SIGNALFD) | (1u << KIND_INOTIFY) |
+			    (1u << KIND_TIMERFD) | (1u << KIND_PIDFD) | (1u << KIND_EPOLL) },
+		{ "sockets", (1u << KIND_UNIX) | (1u << KIND_INET) | (1u << KIND_NETLINK) },
+		{ "shm", (1u << KIND_SYSV_SHM) | (1u << KIND_POSIX_SHM) | (1u << KIND_MEMFD) |
+			 (1u << KIND_SHARED_ANON) | (1u << KIND_SHARED_FILE) },
 		{ "all", (1u << KIND_COUNT) - 1 },
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(names[i].name, name) == 0)
-			return names[i].bits;
+	for (int k = 0; k < KIND_COUNT; k++)
+		if (strcmp(kind_classes[k].name, name) == 0)
+			return 1u << k;
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (strcmp(groups[i].name, name) == 0)
+			return groups[i].bits;
 	return 0;
 }
 
