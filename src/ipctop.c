@@ -31,7 +31,8 @@
 #define MAX_ITERATIONS 1000000000L
 #define MAX_PID 4194304L        /* PID_MAX_LIMIT on 64-bit Linux */
 
-enum format { FORMAT_TEXT, FORMAT_JSON };
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_PROMETHEUS };
+#define MAX_METRICS_TOP 100000L
 
 struct options {
 	bool batch;
@@ -49,6 +50,7 @@ struct options {
 	bool remove, remove_stale, dry_run;
 	bool only_given;            /* --only: the kinds --remove-stale considers */
 	const char *view_option;    /* the first option that shapes output, e.g. "--json" */
+	bool metrics_top_given;
 };
 
 /* Kinds whose objects may be judged stale. */
@@ -65,6 +67,7 @@ enum {
 	OPT_REMOVE_STALE,
 	OPT_DRY_RUN,
 	OPT_READONLY,
+	OPT_METRICS_TOP,
 };
 
 static const struct option long_options[] = {
@@ -73,6 +76,7 @@ static const struct option long_options[] = {
 	{ "delay", required_argument, NULL, 'd' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, 'J' },
+	{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "columns", required_argument, NULL, 'o' },
 	{ "sort", required_argument, NULL, 's' },
@@ -104,8 +108,11 @@ static void usage(void)
 		"                            standard output is not a terminal)\n"), stdout);
 	fputs(_(" -n, --iterations N       take N snapshots (batch default: 1)\n"), stdout);
 	fputs(_(" -d, --delay SECONDS      seconds between snapshots (default: 2)\n"), stdout);
-	fputs(_("     --format FORMAT      batch output format: text or json\n"), stdout);
+	fputs(_("     --format FORMAT      batch output format: text, json or prometheus\n"
+		"                            (metrics in the Prometheus text format)\n"), stdout);
 	fputs(_(" -J, --json               same as --batch --format=json\n"), stdout);
+	fputs(_("     --metrics-top N      prometheus: how many of the deepest queues and\n"
+		"                            fullest listeners to show (default: 5)\n"), stdout);
 	fputs(_("     --only KINDS         only these kinds (comma-separated; see below)\n"), stdout);
 	fputs(_(" -o, --columns LIST       text columns to show (comma-separated names;\n"
 		"                            a leading '+' adds them to the defaults)\n"), stdout);
@@ -247,6 +254,22 @@ static void check_removal_options(const struct options *o)
 			      "stale (sysv_msg, sysv_shm, sysv_sem, posix_mq, posix_shm, posix_sem)"));
 }
 
+/* Metrics are totals and the top few: options that pick rows or columns do not apply. */
+static void check_metrics_options(const struct options *o)
+{
+	if (o->format != FORMAT_PROMETHEUS) {
+		if (o->metrics_top_given)
+			usage_error(_("--metrics-top needs --format=prometheus"));
+		return;
+	}
+	if (o->render.npids)
+		usage_error(_("--pid cannot be used with --format=prometheus (metrics carry no pids)"));
+	if (o->render.columns)
+		usage_error(_("--columns cannot be used with --format=prometheus"));
+	if (o->render.sort_name || o->render.reverse)
+		usage_error(_("--sort and --reverse cannot be used with --format=prometheus"));
+}
+
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	int c;
@@ -254,6 +277,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->delay = 2.0;
 	o->render.kinds = (1u << KIND_COUNT) - 1;
+	o->render.metrics_top = 5;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":bn:d:Jo:s:rp:ChV", long_options, NULL)) != -1) {
 		switch (c) {
@@ -280,10 +304,25 @@ static void parse_args(int argc, char **argv, struct options *o)
 				o->format = FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				o->format = FORMAT_JSON;
+			else if (strcmp(optarg, "prometheus") == 0)
+				o->format = FORMAT_PROMETHEUS;
 			else
-				usage_error(_("invalid value for --format: '%s' (expected text or json)"),
-					    optarg);
+				usage_error(_("invalid value for --format: '%s' (expected text, json or "
+					      "prometheus)"), optarg);
 			break;
+		case OPT_METRICS_TOP: {
+			long top;
+
+			note_view_option(o, "--metrics-top");
+			if (strcmp(optarg, "0") == 0)
+				top = 0;
+			else if (parse_count(optarg, MAX_METRICS_TOP, &top) < 0)
+				usage_error(_("invalid value for --metrics-top: '%s' (expected a whole "
+					      "number from 0 to %ld)"), optarg, MAX_METRICS_TOP);
+			o->render.metrics_top = (size_t)top;
+			o->metrics_top_given = true;
+			break;
+		}
 		case 'J':
 			note_view_option(o, "--json");
 			o->batch = true;
@@ -384,6 +423,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		usage_error(_("invalid value for --only: no kind given"));
 	check_column_names(o);
 	check_removal_options(o);
+	check_metrics_options(o);
 }
 
 static volatile sig_atomic_t stop_requested;
@@ -424,6 +464,8 @@ static int run_batch(const struct options *o)
 		snapshot_collect(snap, &co);
 		if (o->format == FORMAT_JSON)
 			render_json(stdout, snap, &o->render);
+		else if (o->format == FORMAT_PROMETHEUS)
+			render_prometheus(stdout, snap, &o->render);
 		else
 			render_text(stdout, snap, &o->render);
 		snapshot_free(snap);
