@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <malloc.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "escape.h"
 #include "nls.h"
 #include "options.h"
+#include "outfile.h"
 #include "remove.h"
 #include "render.h"
 #include "snapshot.h"
@@ -51,6 +53,7 @@ struct options {
 	bool only_given;            /* --only: the kinds --remove-stale considers */
 	const char *view_option;    /* the first option that shapes output, e.g. "--json" */
 	bool metrics_top_given;
+	const char *output;         /* --output: replace this file atomically */
 };
 
 /* Kinds whose objects may be judged stale. */
@@ -68,6 +71,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_READONLY,
 	OPT_METRICS_TOP,
+	OPT_OUTPUT,
 };
 
 static const struct option long_options[] = {
@@ -77,6 +81,7 @@ static const struct option long_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, 'J' },
 	{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "columns", required_argument, NULL, 'o' },
 	{ "sort", required_argument, NULL, 's' },
@@ -111,6 +116,8 @@ static void usage(void)
 	fputs(_("     --format FORMAT      batch output format: text, json or prometheus\n"
 		"                            (metrics in the Prometheus text format)\n"), stdout);
 	fputs(_(" -J, --json               same as --batch --format=json\n"), stdout);
+	fputs(_("     --output FILE        write each snapshot to FILE instead of standard\n"
+		"                            output, replacing it atomically (batch mode)\n"), stdout);
 	fputs(_("     --metrics-top N      prometheus: how many of the deepest queues and\n"
 		"                            fullest listeners to show (default: 5)\n"), stdout);
 	fputs(_("     --only KINDS         only these kinds (comma-separated; see below)\n"), stdout);
@@ -310,6 +317,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 				usage_error(_("invalid value for --format: '%s' (expected text, json or "
 					      "prometheus)"), optarg);
 			break;
+		case OPT_OUTPUT:
+			note_view_option(o, "--output");
+			if (!*optarg)
+				usage_error(_("invalid value for --output: empty file name"));
+			o->output = optarg;
+			o->batch = true;
+			break;
 		case OPT_METRICS_TOP: {
 			long top;
 
@@ -442,6 +456,16 @@ static void sleep_seconds(double s)
 		;
 }
 
+static void render(FILE *f, const struct snapshot *snap, const struct options *o)
+{
+	if (o->format == FORMAT_JSON)
+		render_json(f, snap, &o->render);
+	else if (o->format == FORMAT_PROMETHEUS)
+		render_prometheus(f, snap, &o->render);
+	else
+		render_text(f, snap, &o->render);
+}
+
 static int run_batch(const struct options *o)
 {
 	struct collect_opts co = { .kinds = o->render.kinds, .pids = o->render.pids,
@@ -456,20 +480,29 @@ static int run_batch(const struct options *o)
 			sleep_seconds(o->delay);
 			if (stop_requested)
 				break;
-			if (o->format == FORMAT_TEXT)
+			if (o->format == FORMAT_TEXT && !o->output)
 				putchar('\n');
 		}
+		struct outfile out;
+		char err[PATH_MAX * 2 + 256];
+
+		/* the temporary file first: an unwritable directory fails before collecting */
+		if (o->output && outfile_begin(&out, o->output, err, sizeof(err)) < 0) {
+			fprintf(stderr, "ipctop: %s\n", err);
+			return EXIT_FAILURE;
+		}
+
 		struct snapshot *snap = snapshot_new();
 
 		snapshot_collect(snap, &co);
-		if (o->format == FORMAT_JSON)
-			render_json(stdout, snap, &o->render);
-		else if (o->format == FORMAT_PROMETHEUS)
-			render_prometheus(stdout, snap, &o->render);
-		else
-			render_text(stdout, snap, &o->render);
+		render(o->output ? out.f : stdout, snap, o);
 		snapshot_free(snap);
-		if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (o->output) {
+			if (outfile_commit(&out, err, sizeof(err)) < 0) {
+				fprintf(stderr, "ipctop: %s\n", err);
+				return EXIT_FAILURE;
+			}
+		} else if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "ipctop: %s: %s\n", _("cannot write output"), strerror(errno));
 			return EXIT_FAILURE;
 		}
