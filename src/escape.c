@@ -136,6 +136,34 @@ bool json_write_string(FILE *f, const char *s, size_t len)
 	return exact;
 }
 
+bool prom_write_label_value(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	bool exact = true;
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(u + i, len - i, &cp);
+
+		if (n == 0 || cp == 0) {
+			fputs("\xef\xbf\xbd", f);   /* U+FFFD */
+			exact = false;
+			i++;
+			continue;
+		}
+		if (cp == '\\')
+			fputs("\\\\", f);
+		else if (cp == '"')
+			fputs("\\\"", f);
+		else if (cp == '\n')
+			fputs("\\n", f);
+		else
+			fwrite(s + i, 1, n, f);
+		i += n;
+	}
+	return exact;
+}
+
 char *hex_encode(const char *s, size_t len)
 {
 	static const char digits[] = "0123456789abcdef";

@@ -24,6 +24,12 @@ char *text_escape(const char *s, size_t len, bool utf8, size_t *width);
  * Returns true if the bytes were valid UTF-8 (so the string is exact). */
 bool json_write_string(FILE *f, const char *s, size_t len);
 
+/* Write s as a Prometheus text-format label value (without the quotes): backslash,
+ * double quote and line feed escaped as the format says (\\, \", \n), everything else as
+ * is; invalid UTF-8 bytes and NUL (an abstract socket name may hold one) become U+FFFD.
+ * Returns true if the value is exact. */
+bool prom_write_label_value(FILE *f, const char *s, size_t len);
+
 /* Lower-case hex of the bytes, malloc'd. */
 char *hex_encode(const char *s, size_t len);
 

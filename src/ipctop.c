@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <malloc.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "escape.h"
 #include "nls.h"
 #include "options.h"
+#include "outfile.h"
 #include "remove.h"
 #include "render.h"
 #include "snapshot.h"
@@ -32,7 +34,8 @@
 #define MAX_ITERATIONS 1000000000L
 #define MAX_PID 4194304L        /* PID_MAX_LIMIT on 64-bit Linux */
 
-enum format { FORMAT_TEXT, FORMAT_JSON };
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_PROMETHEUS };
+#define MAX_METRICS_TOP 100000L
 
 struct options {
 	bool batch;
@@ -50,6 +53,8 @@ struct options {
 	bool remove, remove_stale, dry_run;
 	bool only_given;            /* --only: the kinds --remove-stale considers */
 	const char *view_option;    /* the first option that shapes output, e.g. "--json" */
+	bool metrics_top_given;
+	const char *output;         /* --output: replace this file atomically */
 };
 
 /* Kinds whose objects may be judged stale. */
@@ -66,6 +71,8 @@ enum {
 	OPT_REMOVE_STALE,
 	OPT_DRY_RUN,
 	OPT_READONLY,
+	OPT_METRICS_TOP,
+	OPT_OUTPUT,
 };
 
 static const struct option long_options[] = {
@@ -74,6 +81,8 @@ static const struct option long_options[] = {
 	{ "delay", required_argument, NULL, 'd' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, 'J' },
+	{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "columns", required_argument, NULL, 'o' },
 	{ "sort", required_argument, NULL, 's' },
@@ -105,8 +114,13 @@ static void usage(void)
 		"                            standard output is not a terminal)\n"), stdout);
 	fputs(_(" -n, --iterations N       take N snapshots (batch default: 1)\n"), stdout);
 	fputs(_(" -d, --delay SECONDS      seconds between snapshots (default: 2)\n"), stdout);
-	fputs(_("     --format FORMAT      batch output format: text or json\n"), stdout);
+	fputs(_("     --format FORMAT      batch output format: text, json or prometheus\n"
+		"                            (metrics in the Prometheus text format)\n"), stdout);
 	fputs(_(" -J, --json               same as --batch --format=json\n"), stdout);
+	fputs(_("     --output FILE        write each snapshot to FILE instead of standard\n"
+		"                            output, replacing it atomically (batch mode)\n"), stdout);
+	fputs(_("     --metrics-top N      prometheus: how many of the deepest queues and\n"
+		"                            fullest listeners to show (default: 5)\n"), stdout);
 	fputs(_("     --only KINDS         only these kinds (comma-separated; see below)\n"), stdout);
 	fputs(_(" -o, --columns LIST       text columns to show (comma-separated names;\n"
 		"                            a leading '+' adds them to the defaults)\n"), stdout);
@@ -283,6 +297,22 @@ static void __attribute__((noreturn)) long_option_error(const char *arg)
 	usage_error(_("unknown option '%s'"), arg_text(arg));
 }
 
+/* Metrics are totals and the top few: options that pick rows or columns do not apply. */
+static void check_metrics_options(const struct options *o)
+{
+	if (o->format != FORMAT_PROMETHEUS) {
+		if (o->metrics_top_given)
+			usage_error(_("--metrics-top needs --format=prometheus"));
+		return;
+	}
+	if (o->render.npids)
+		usage_error(_("--pid cannot be used with --format=prometheus (metrics carry no pids)"));
+	if (o->render.columns)
+		usage_error(_("--columns cannot be used with --format=prometheus"));
+	if (o->render.sort_name || o->render.reverse)
+		usage_error(_("--sort and --reverse cannot be used with --format=prometheus"));
+}
+
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	int c;
@@ -290,6 +320,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->delay = 2.0;
 	o->render.kinds = (1u << KIND_COUNT) - 1;
+	o->render.metrics_top = 5;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":bn:d:Jo:s:rp:ChV", long_options, NULL)) != -1) {
 		switch (c) {
@@ -316,10 +347,32 @@ static void parse_args(int argc, char **argv, struct options *o)
 				o->format = FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				o->format = FORMAT_JSON;
+			else if (strcmp(optarg, "prometheus") == 0)
+				o->format = FORMAT_PROMETHEUS;
 			else
-				usage_error(_("invalid value for --format: '%s' (expected text or json)"),
-					    arg_text(optarg));
+				usage_error(_("invalid value for --format: '%s' (expected text, json or "
+					      "prometheus)"), arg_text(optarg));
 			break;
+		case OPT_OUTPUT:
+			note_view_option(o, "--output");
+			if (!*optarg)
+				usage_error(_("invalid value for --output: empty file name"));
+			o->output = optarg;
+			o->batch = true;
+			break;
+		case OPT_METRICS_TOP: {
+			long top;
+
+			note_view_option(o, "--metrics-top");
+			if (strcmp(optarg, "0") == 0)
+				top = 0;
+			else if (parse_count(optarg, MAX_METRICS_TOP, &top) < 0)
+				usage_error(_("invalid value for --metrics-top: '%s' (expected a whole "
+					      "number from 0 to %ld)"), arg_text(optarg), MAX_METRICS_TOP);
+			o->render.metrics_top = (size_t)top;
+			o->metrics_top_given = true;
+			break;
+		}
 		case 'J':
 			note_view_option(o, "--json");
 			o->batch = true;
@@ -417,6 +470,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		usage_error(_("invalid value for --only: no kind given"));
 	check_column_names(o);
 	check_removal_options(o);
+	check_metrics_options(o);
 }
 
 static volatile sig_atomic_t stop_requested;
@@ -435,6 +489,16 @@ static void sleep_seconds(double s)
 		;
 }
 
+static void render(FILE *f, const struct snapshot *snap, const struct options *o)
+{
+	if (o->format == FORMAT_JSON)
+		render_json(f, snap, &o->render);
+	else if (o->format == FORMAT_PROMETHEUS)
+		render_prometheus(f, snap, &o->render);
+	else
+		render_text(f, snap, &o->render);
+}
+
 static int run_batch(const struct options *o)
 {
 	struct collect_opts co = { .kinds = o->render.kinds, .pids = o->render.pids,
@@ -449,18 +513,29 @@ static int run_batch(const struct options *o)
 			sleep_seconds(o->delay);
 			if (stop_requested)
 				break;
-			if (o->format == FORMAT_TEXT)
+			if (o->format == FORMAT_TEXT && !o->output)
 				putchar('\n');
 		}
+		struct outfile out;
+		char err[PATH_MAX * 2 + 256];
+
+		/* the temporary file first: an unwritable directory fails before collecting */
+		if (o->output && outfile_begin(&out, o->output, err, sizeof(err)) < 0) {
+			fprintf(stderr, "ipctop: %s\n", err);
+			return EXIT_FAILURE;
+		}
+
 		struct snapshot *snap = snapshot_new();
 
 		snapshot_collect(snap, &co);
-		if (o->format == FORMAT_JSON)
-			render_json(stdout, snap, &o->render);
-		else
-			render_text(stdout, snap, &o->render);
+		render(o->output ? out.f : stdout, snap, o);
 		snapshot_free(snap);
-		if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (o->output) {
+			if (outfile_commit(&out, err, sizeof(err)) < 0) {
+				fprintf(stderr, "ipctop: %s\n", err);
+				return EXIT_FAILURE;
+			}
+		} else if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "ipctop: %s: %s\n", _("cannot write output"), strerror(errno));
 			return EXIT_FAILURE;
 		}

@@ -20,9 +20,12 @@ struct render_opts {
 	bool utf8;                   /* the output may carry UTF-8 */
 	pid_t *pids;                 /* --pid: only what these processes take part in */
 	size_t npids;
+	size_t metrics_top;          /* prometheus: the deepest queues, fullest listeners shown */
 };
 
 void render_text(FILE *f, const struct snapshot *snap, const struct render_opts *ro);
 void render_json(FILE *f, const struct snapshot *snap, const struct render_opts *ro);
+/* The Prometheus text exposition format (node_exporter's textfile collector). */
+void render_prometheus(FILE *f, const struct snapshot *snap, const struct render_opts *ro);
 
 #endif

@@ -239,6 +239,46 @@ static void test_json(void)
 	JSON_IS("\xef\xbf\xbd", "\"\xef\xbf\xbd\"", true, "a real U+FFFD is exact");
 }
 
+/* ---- prom_write_label_value ---------------------------------------------- */
+
+static void prom_is(const char *s, size_t len, const char *want, bool want_exact, const char *what)
+{
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f = open_memstream(&out, &outlen);
+	bool exact = !want_exact;
+
+	if (f) {
+		exact = prom_write_label_value(f, s, len);
+		if (fclose(f) != 0) {
+			free(out);
+			out = NULL;
+		}
+	}
+	is_str(out, want, "prom_write_label_value: %s", what);
+	ok(exact == want_exact, "prom_write_label_value: %s returns %s", what,
+	   want_exact ? "true" : "false");
+	free(out);
+}
+
+#define PROM_IS(s, want, exact, what) prom_is(s, sizeof(s) - 1, want, exact, what)
+
+static void test_prom(void)
+{
+	PROM_IS("", "", true, "empty");
+	PROM_IS("plain /name", "plain /name", true, "plain");
+	PROM_IS("say \"hi\"", "say \\\"hi\\\"", true, "double quotes");
+	PROM_IS("back\\slash", "back\\\\slash", true, "backslash doubled");
+	PROM_IS("two\nlines", "two\\nlines", true, "line feed as \\n");
+	PROM_IS("\\n", "\\\\n", true, "a backslash then n is not a line feed");
+	PROM_IS("tab\tcr\r\x1b[0m", "tab\tcr\r\x1b[0m", true, "other controls as is (the format allows them)");
+	PROM_IS("} x=\"1\"", "} x=\\\"1\\\"", true, "a name that looks like the end of the labels");
+	PROM_IS("caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80", true, "UTF-8 passes raw");
+	PROM_IS("a\xff" "b", "a\xef\xbf\xbd" "b", false, "invalid byte as U+FFFD");
+	PROM_IS("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd", false, "overlong, one U+FFFD per byte");
+	PROM_IS("@a\0b", "@a\xef\xbf\xbd" "b", false, "NUL of an abstract name as U+FFFD");
+}
+
 /* ---- hex_encode ----------------------------------------------------------- */
 
 static void test_hex(void)
@@ -265,6 +305,7 @@ int main(void)
 	test_is_control();
 	test_text_escape(have_utf8);
 	test_json();
+	test_prom();
 	test_hex();
 	return tap_done();
 }

@@ -9,6 +9,10 @@
  *    control byte; it returns true exactly when the input is valid UTF-8 (by the table
  *    and by a utf8_decode scan), and decoding the JSON gives back the input, with each
  *    invalid byte as U+FFFD;
+ *  - prom_write_label_value writes valid UTF-8 with no raw line feed, NUL or unescaped
+ *    double quote, whose only escapes are \\, \" and \n; undoing them gives back the
+ *    input with each invalid byte and NUL as U+FFFD, and it returns true exactly then
+ *    nothing was replaced;
  *  - hex_encode is lower-case hex that decodes to the input. */
 #include "config.h"
 
@@ -295,6 +299,62 @@ static void check_json(const uint8_t *data, size_t size)
 	free(text);
 }
 
+static void check_prom(const uint8_t *data, size_t size)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	FUZZ_CHECK(f != NULL);
+	bool exact = prom_write_label_value(f, (const char *)data, size);
+
+	FUZZ_CHECK(fclose(f) == 0);
+	const uint8_t *t = (const uint8_t *)text;
+
+	FUZZ_CHECK(ref_valid(t, len));
+	uint8_t *dec = malloc(len + 1);
+	size_t dlen = 0;
+
+	FUZZ_CHECK(dec != NULL);
+	for (size_t i = 0; i < len;) {
+		FUZZ_CHECK(t[i] != '\n' && t[i] != '"' && t[i] != 0);
+		if (t[i] != '\\') {
+			dec[dlen++] = t[i++];
+			continue;
+		}
+		FUZZ_CHECK(i + 1 < len);
+		FUZZ_CHECK(t[i + 1] == '\\' || t[i + 1] == '"' || t[i + 1] == 'n');
+		dec[dlen++] = t[i + 1] == 'n' ? '\n' : t[i + 1];
+		i += 2;
+	}
+
+	uint8_t *want = malloc(size * 3 + 1);
+	size_t wlen = 0;
+	bool replaced = false;
+	uint32_t cp;
+
+	FUZZ_CHECK(want != NULL);
+	for (size_t i = 0; i < size;) {
+		size_t n = ref_decode(data + i, size - i, &cp);
+
+		if (n == 0 || cp == 0) {
+			memcpy(want + wlen, "\xef\xbf\xbd", 3);
+			wlen += 3;
+			replaced = true;
+			i++;
+		} else {
+			memcpy(want + wlen, data + i, n);
+			wlen += n;
+			i += n;
+		}
+	}
+	FUZZ_CHECK(dlen == wlen && (wlen == 0 || memcmp(dec, want, wlen) == 0));
+	FUZZ_CHECK(exact == !replaced);
+	free(want);
+	free(dec);
+	free(text);
+}
+
 static void check_hex(const uint8_t *data, size_t size)
 {
 	char *hex = hex_encode((const char *)data, size);
@@ -325,6 +385,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_text_escape(data, size, false);
 	check_text_escape(data, size, true);
 	check_json(data, size);
+	check_prom(data, size);
 	check_hex(data, size);
 	return 0;
 }
