@@ -28,6 +28,7 @@ void snapshot_free(struct snapshot *snap)
 		return;
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		free(snap->objects[i].name);
+		free(snap->objects[i].stale_text);
 		free(snap->objects[i].sems);
 		free(snap->objects[i].pending);
 		for (size_t w = 0; w < snap->objects[i].nwatches; w++)
