@@ -77,7 +77,9 @@ static void classify_sysv_sem(const struct snapshot *snap, struct ipc_object *o)
 /*
  * Objects of the traffic generator (--generate) carry its pid in their name or key:
  * unused, with that generator no longer running, they were left by a killed run.
- * "Running" is a process of that pid named ipctop.
+ * "Running" is a process of that pid named ipctop. Its workers die with it, so this
+ * needs no complete scan of descriptors: the holders seen are enough (an unreadable
+ * process that opened such an object keeps it open after an unlink anyway).
  */
 static void classify_generated(const struct snapshot *snap, struct ipc_object *o)
 {
@@ -149,8 +151,12 @@ void snapshot_classify(struct snapshot *snap)
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		struct ipc_object *o = &snap->objects[i];
 
-		if (!snapshot_stale_judged(snap, o->kind))
+		if (!snapshot_stale_judged(snap, o->kind)) {
+			/* a dead generator's objects need only the process table: see above */
+			if (snap->nprocs > 0)
+				classify_generated(snap, o);
 			continue;
+		}
 		switch (o->kind) {
 		case KIND_SYSV_SHM:
 			classify_sysv_shm(snap, o);

@@ -159,7 +159,6 @@ int gen_cleanup_main(bool dry_run)
 	};
 	struct snapshot *snap = snapshot_new();
 	int rc = EXIT_SUCCESS;
-	size_t found = 0;
 
 	snapshot_collect(snap, &co);
 	for (size_t i = 0; i < snap->nobjects; i++) {
@@ -169,7 +168,6 @@ int gen_cleanup_main(bool dry_run)
 
 		if (!t->stale || !t->stale_text || gen_object_owner(t) <= 0)
 			continue;
-		found++;
 
 		char *desc = removal_describe(t, false);
 
@@ -186,14 +184,9 @@ int gen_cleanup_main(bool dry_run)
 		}
 		free(desc);
 	}
-	/* the notes say when some kind could not be judged */
-	for (size_t i = 0; i < snap->nnotes; i++)
-		fprintf(stderr, "ipctop: %s: %s: %s\n", _("note"), snap->notes[i].source,
-			snap->notes[i].message);
 	snapshot_free(snap);
 	if (gen_cleanup_dirs(dry_run, stdout) < 0)
 		rc = EXIT_FAILURE;
 	fflush(stdout);
-	(void)found;
 	return rc;
 }
