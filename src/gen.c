@@ -168,6 +168,7 @@ struct gen_run {
 	bool dir_made;
 	bool stopped;
 	char error[512];
+	int error_prio;                     /* of the error: 2 a worker killed, 1 failed */
 };
 
 const char *gen_run_error(const struct gen_run *r)
@@ -303,8 +304,13 @@ static void worker_failed(struct gen_run *r, struct gen_worker_info *w)
 {
 	struct gen_stats *st = &r->stats[w - r->workers];
 
-	if (r->error[0] || r->stopped)
+	/* a worker killed by a signal is the cause; its peer failing on the broken channel
+	 * is the consequence, even when reaped first */
+	int prio = WIFSIGNALED(w->status) ? 2 : 1;
+
+	if (prio <= r->error_prio)
 		return;
+	r->error_prio = prio;
 	if (WIFSIGNALED(w->status))
 		snprintf(r->error, sizeof(r->error), _("%s pair %u: %s (pid %d) killed by signal %d (%s)"),
 			 w->chan->mech->name, w->chan->pair, role_name(w->role), (int)w->pid,
@@ -383,10 +389,15 @@ void gen_stop(struct gen_run *r)
 
 			if (w->pid <= 0 || w->reaped)
 				continue;
-			if (wait4(w->pid, &status, WNOHANG, &ru) == w->pid)
+			if (wait4(w->pid, &status, WNOHANG, &ru) == w->pid) {
 				reap(w, status, &ru);
-			else
+				/* killed by another signal than ours, while the run was stopping
+				 * because its peer failed */
+				if (r->error_prio && WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
+					worker_failed(r, w);
+			} else {
 				left = true;
+			}
 		}
 		if (!left)
 			break;

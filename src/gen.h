@@ -196,8 +196,9 @@ void gen_print_json(FILE *f, const struct gen_params *p, const struct gen_result
 /* --generate from the command line: run, print, return the exit status. */
 int gen_main(const struct gen_params *p, bool json);
 /* --generate-cleanup: remove what dead generators left (see gen_cleanup.c). */
-int gen_cleanup_main(bool dry_run);
-/* Remove the private directories (FIFOs and socket files) of dead generators. */
-int gen_cleanup_dirs(bool dry_run, FILE *out);
+int gen_cleanup_main(bool dry_run, pid_t only);
+/* Remove the private directories (FIFOs and socket files) of dead generators (only
+ * generator only's, when not 0). */
+int gen_cleanup_dirs(bool dry_run, pid_t only, FILE *out);
 
 #endif

@@ -114,7 +114,7 @@ static int clean_dir(int tmp, const char *name, bool dry_run, FILE *out)
 	return rc;
 }
 
-int gen_cleanup_dirs(bool dry_run, FILE *out)
+int gen_cleanup_dirs(bool dry_run, pid_t only, FILE *out)
 {
 	int tmp = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc = 0;
@@ -134,7 +134,7 @@ int gen_cleanup_dirs(bool dry_run, FILE *out)
 
 		snprintf(path, sizeof(path), "/tmp/%s/", de->d_name);
 		pid = gen_path_owner(path);
-		if (pid <= 0 || generator_running(pid))
+		if (pid <= 0 || (only && pid != only) || generator_running(pid))
 			continue;
 		/* exactly "ipctop-gen-PID" */
 		char want[64];
@@ -150,7 +150,7 @@ int gen_cleanup_dirs(bool dry_run, FILE *out)
 	return rc;
 }
 
-int gen_cleanup_main(bool dry_run)
+int gen_cleanup_main(bool dry_run, pid_t only)
 {
 	struct collect_opts co = {
 		.kinds = KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) |
@@ -166,7 +166,8 @@ int gen_cleanup_main(bool dry_run)
 		char msg[1024];
 		const char *why;
 
-		if (!t->stale || !t->stale_text || gen_object_owner(t) <= 0)
+		if (!t->stale || !t->stale_text || gen_object_owner(t) <= 0 ||
+		    (only && gen_object_owner(t) != only))
 			continue;
 
 		char *desc = removal_describe(t, false);
@@ -185,7 +186,7 @@ int gen_cleanup_main(bool dry_run)
 		free(desc);
 	}
 	snapshot_free(snap);
-	if (gen_cleanup_dirs(dry_run, stdout) < 0)
+	if (gen_cleanup_dirs(dry_run, only, stdout) < 0)
 		rc = EXIT_FAILURE;
 	fflush(stdout);
 	return rc;

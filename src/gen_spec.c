@@ -86,7 +86,7 @@ int gen_parse_spec(const char *s, struct gen_spec *out, char *err, size_t errlen
 				}
 				n = n * 10 + (unsigned long)(d[i] - '0');
 			}
-			if (dlen == 0 || n < 1 || n > GEN_MAX_PAIRS) {
+			if (dlen == 0 || dlen > 2 || n < 1 || n > GEN_MAX_PAIRS) {
 				snprintf(err, errlen, _("bad number of pairs in '%s' (expected NAME:N, N from 1 to %d)"),
 					 q, GEN_MAX_PAIRS);
 				return -1;

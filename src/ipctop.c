@@ -52,6 +52,7 @@ struct options {
 	const char *view_option;    /* the first option that shapes output, e.g. "--json" */
 	/* the traffic generator */
 	bool generate, generate_cleanup;
+	pid_t cleanup_pid;          /* --generate-cleanup=PID: only that generator's */
 	struct gen_params gen;
 	const char *gen_option;     /* the first generator option, e.g. "--rate" */
 };
@@ -96,7 +97,7 @@ static const struct option long_options[] = {
 	{ "readonly", no_argument, NULL, OPT_READONLY },
 	{ "no-color", no_argument, NULL, 'C' },
 	{ "generate", required_argument, NULL, OPT_GENERATE },
-	{ "generate-cleanup", no_argument, NULL, OPT_GENERATE_CLEANUP },
+	{ "generate-cleanup", optional_argument, NULL, OPT_GENERATE_CLEANUP },
 	{ "msg-size", required_argument, NULL, OPT_MSG_SIZE },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "pattern", required_argument, NULL, OPT_PATTERN },
@@ -149,8 +150,10 @@ static void usage(void)
 	fputs(_("     --pattern PATTERN    with --generate: stream (one way, default) or\n"
 		"                            pingpong (each message sent back: round trips)\n"), stdout);
 	fputs(_("     --duration SECONDS   with --generate: how long (default 10)\n"), stdout);
-	fputs(_("     --generate-cleanup   remove what generators that are no longer running\n"
-		"                            left behind (with --dry-run: only list it), and exit\n"), stdout);
+	fputs(_("     --generate-cleanup[=PID]\n"
+		"                          remove what generators that are no longer running\n"
+		"                            left behind (only generator PID's if given; with\n"
+		"                            --dry-run: only list it), and exit\n"), stdout);
 	fputs(_(" -h, --help               show this help and exit\n"), stdout);
 	fputs(_(" -V, --version            show the version and exit\n"), stdout);
 	fputs(_("\nKinds:"), stdout);
@@ -422,9 +425,16 @@ static void parse_args(int argc, char **argv, struct options *o)
 				usage_error(_("invalid value for --generate: %s"), err);
 			break;
 		}
-		case OPT_GENERATE_CLEANUP:
+		case OPT_GENERATE_CLEANUP: {
+			long pid;
+
 			o->generate_cleanup = true;
+			if (optarg && parse_count(optarg, MAX_PID, &pid) < 0)
+				usage_error(_("invalid value for --generate-cleanup: '%s' (expected a "
+					      "process id from 1 to %ld)"), optarg, MAX_PID);
+			o->cleanup_pid = optarg ? (pid_t)pid : 0;
 			break;
+		}
 		case OPT_MSG_SIZE: {
 			long v;
 
@@ -840,7 +850,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ipctop: %s\n", _("--readonly forbids removing objects; nothing removed"));
 		rc = EXIT_FAILURE;
 	} else if (o.generate_cleanup) {
-		rc = gen_cleanup_main(o.dry_run);
+		rc = gen_cleanup_main(o.dry_run, o.cleanup_pid);
 	} else if (o.remove) {
 		rc = run_remove(&o);
 	} else if (o.remove_stale) {
