@@ -8,6 +8,7 @@
 #   IPCTOP     ipctop to measure (default ./ipctop)
 #   DURATION   seconds per run (default 5)
 #   MSG        message size in bytes, for both where stress-ng has a size option (default 64)
+#   ONLY       only these stressors, e.g. ONLY="msg fifo"
 #
 # Pairs compared (stress-ng stressor, its size option / ipctop mechanism):
 #   pipe      --pipe-data-size MSG      pipe
@@ -33,16 +34,17 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/gen_bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'rm -rf "$work"; exit 1' INT TERM HUP
 
-# stressor  stress-ng options                      ipctop mechanism
+# stressor  ipctop mechanism  stress-ng options ("-": none)
 pairs=(
-	"pipe     --pipe-data-size=$msg                  pipe"
-	"fifo     --fifo-data-size=$msg --fifo-readers=1 fifo"
-	"mq       -                                      posix-mq"
-	"msg      --msg-bytes=$msg                       sysv-msg"
-	"sem-sysv -                                      sysv-shm"
-	"sockpair -                                      socketpair"
-	"eventfd  -                                      eventfd"
+	"pipe     pipe        --pipe-data-size=$msg"
+	"fifo     fifo        --fifo-data-size=$msg --fifo-readers=1"
+	"mq       posix-mq    -"
+	"msg      sysv-msg    --msg-bytes=$msg"
+	"sem-sysv sysv-shm    -"
+	"sockpair socketpair  -"
+	"eventfd  eventfd     -"
 )
+ONLY=${ONLY:-}
 
 sng_rate() { # stressor opts -> bogo ops/s (real time)
 	local s=$1 opts=$2
@@ -57,7 +59,8 @@ printf '%s-byte messages where a size applies, %s s each, %s\n' "$msg" "$dur" "$
 printf '%-9s %14s   %-11s %14s %9s %9s %9s %9s %8s\n' "stress-ng" "bogo-ops/s" "ipctop" "msgs/s" "MB/s" "lat-p50" "lat-p99" "ratio" "errors"
 status=0
 for line in "${pairs[@]}"; do
-	read -r s opts mech <<<"$line"
+	read -r s mech opts <<<"$line"
+	[ -z "$ONLY" ] || [[ " $ONLY " == *" $s "* ]] || continue
 	sr=$(sng_rate "$s" "$opts")
 	if ! "$ipctop" --generate "$mech" --msg-size "$msg" --duration "$dur" --format=json >"$work/$mech.json" 2>"$work/$mech.err"; then
 		echo "gen_bench: ipctop --generate $mech failed: $(cat "$work/$mech.err")" >&2

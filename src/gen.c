@@ -253,17 +253,33 @@ static void __attribute__((noreturn)) worker_main(struct gen_run *r, struct gen_
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (getppid() != r->owner)
 		raise(SIGTERM);
-	/* keep only this worker's descriptors */
-	close(r->go[1]);
-	for (int i = 0; i < GEN_MAX_FDS; i++) {
-		int fd = c->keep[1 - role][i];
-		bool mine = false;
+	/* keep only this worker's descriptors: none of its peer's, none of the program's
+	 * (the full-screen program's terminal, inotify, ...) */
+	int keep[GEN_MAX_FDS + 1], nkeep = 0, lo = 3, null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-		for (int j = 0; j < GEN_MAX_FDS; j++)
-			mine |= c->keep[role][j] == fd;
-		if (fd >= 0 && !mine)
-			close(fd);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
 	}
+	keep[nkeep++] = r->go[0];
+	for (int i = 0; i < GEN_MAX_FDS; i++)
+		if (c->keep[role][i] >= 0)
+			keep[nkeep++] = c->keep[role][i];
+	for (int i = 1; i < nkeep; i++)         /* a few: insertion sort */
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int tmp = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = tmp;
+		}
+	for (int i = 0; i < nkeep; i++) {
+		if (keep[i] > lo)
+			close_range((unsigned int)lo, (unsigned int)keep[i] - 1, 0);
+		if (keep[i] + 1 > lo)
+			lo = keep[i] + 1;
+	}
+	close_range((unsigned int)lo, ~0u, 0);
 	while (read(r->go[0], &b, 1) < 0 && errno == EINTR)
 		;
 	close(r->go[0]);
@@ -550,8 +566,18 @@ struct gen_run *gen_start(const struct gen_params *p, char *err, size_t errlen)
 				w->role = role;
 				r->nworkers++;
 			}
-			/* the workers have their ends: the generator keeps only the names */
+			/* the workers have their ends: the generator keeps only the names (the
+			 * workers forked next must not hold this pair's objects either) */
 			chan_close_all(c);
+			for (int k = 0; k < 4; k++)
+				if (c->sem[k]) {
+					sem_close(c->sem[k]);
+					c->sem[k] = NULL;
+				}
+			if (c->map) {
+				munmap(c->map, c->map_len);
+				c->map = NULL;
+			}
 		}
 	}
 	r->start_ns = gen_now_ns();

@@ -51,6 +51,9 @@ struct gen_params {
 	double duration;            /* seconds, always > 0 */
 };
 
+/* "SPEC [--msg-size N] [--rate N] [--pattern P] [--duration S]" (the full-screen
+ * program's prompt) into p, which holds the defaults; -1 with err set. Pure. */
+int gen_parse_args(const char *line, struct gen_params *p, char *err, size_t errlen);
 /* Parse SPEC; on error -1 with a message naming the bad part in err. Pure. */
 int gen_parse_spec(const char *s, struct gen_spec *out, char *err, size_t errlen);
 const char *gen_mech_name(enum gen_mech_id m);

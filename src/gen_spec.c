@@ -2,7 +2,9 @@
  * generator's pid. No I/O: unit-tested (tests/test_gen.c) and fuzzed (tests/fuzz/fuzz_gen.c). */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gen.h"
@@ -182,4 +184,82 @@ pid_t gen_path_owner(const char *path)
 	if (strncmp(path, "/tmp/", 5) != 0)
 		return 0;
 	return prefix_pid(path + 5, strlen(path + 5));
+}
+
+/* A whole generator command line as the full-screen program's prompt takes it:
+ * "SPEC [--msg-size N] [--rate N] [--pattern stream|pingpong] [--duration S]",
+ * words separated by spaces, "--opt=value" or "--opt value". p holds the defaults. */
+int gen_parse_args(const char *line, struct gen_params *p, char *err, size_t errlen)
+{
+	char buf[512], *words[16], *save = NULL;
+	size_t n = 0;
+
+	if (strlen(line) >= sizeof(buf)) {
+		snprintf(err, errlen, _("too long"));
+		return -1;
+	}
+	strcpy(buf, line);
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (n == sizeof(words) / sizeof(words[0])) {
+			snprintf(err, errlen, _("too many words"));
+			return -1;
+		}
+		words[n++] = w;
+	}
+	if (n == 0 || words[0][0] == '-') {
+		snprintf(err, errlen, _("expected SPEC first, e.g. pipe,posix-mq:2"));
+		return -1;
+	}
+	if (gen_parse_spec(words[0], &p->spec, err, errlen) < 0)
+		return -1;
+	for (size_t i = 1; i < n; i++) {
+		char *opt = words[i], *val = strchr(opt, '=');
+		char *end;
+
+		if (val)
+			*val++ = '\0';
+		else if (i + 1 < n)
+			val = words[++i];
+		if (!val || !*val) {
+			snprintf(err, errlen, _("option '%.40s' needs a value"), opt);
+			return -1;
+		}
+		errno = 0;
+		if (strcmp(opt, "--pattern") == 0) {
+			if (strcmp(val, "stream") == 0)
+				p->pattern = GEN_STREAM;
+			else if (strcmp(val, "pingpong") == 0)
+				p->pattern = GEN_PINGPONG;
+			else
+				goto bad;
+		} else if (strcmp(opt, "--duration") == 0) {
+			double d = strtod(val, &end);
+
+			if (*end || errno || !(d > 0 && d <= GEN_MAX_DURATION))
+				goto bad;
+			p->duration = d;
+		} else if (strcmp(opt, "--msg-size") == 0 || strcmp(opt, "--rate") == 0) {
+			bool size = opt[2] == 'm';
+			long v;
+
+			if (*val < '0' || *val > '9')
+				goto bad;
+			v = strtol(val, &end, 10);
+			if (*end || errno || v < (size ? GEN_MIN_MSG : 1) || v > (size ? GEN_MAX_MSG : GEN_MAX_RATE))
+				goto bad;
+			if (size)
+				p->msg_size = (size_t)v;
+			else
+				p->rate = v;
+		} else {
+			snprintf(err, errlen, _("unknown option '%.40s' (--msg-size, --rate, --pattern, "
+						"--duration)"), opt);
+			return -1;
+		}
+		continue;
+bad:
+		snprintf(err, errlen, _("invalid value for %s: '%.40s'"), opt, val);
+		return -1;
+	}
+	return 0;
 }

@@ -144,9 +144,37 @@ static void test_hist(void)
 	free(st);
 }
 
+static void test_args(void)
+{
+	struct gen_params p = { .msg_size = 64, .duration = 60 };
+	char err[512] = "";
+
+	ok(gen_parse_args("pipe,tcp:2 --rate 500 --msg-size=128 --pattern pingpong --duration 2.5", &p, err,
+			  sizeof(err)) == 0 && p.spec.pairs[GEN_TCP] == 2 && p.rate == 500 && p.msg_size == 128 &&
+	   p.pattern == GEN_PINGPONG && p.duration == 2.5, "gen_parse_args: SPEC and every option (%s)", err);
+	p = (struct gen_params){ .msg_size = 64, .duration = 60 };
+	ok(gen_parse_args("  fifo  ", &p, err, sizeof(err)) == 0 && p.spec.pairs[GEN_FIFO] == 1 &&
+	   p.duration == 60 && p.msg_size == 64, "gen_parse_args: SPEC alone keeps the defaults");
+	ok(gen_parse_args("--rate 5 pipe", &p, err, sizeof(err)) < 0 && strstr(err, "SPEC first"),
+	   "gen_parse_args: an option first is refused (%s)", err);
+	ok(gen_parse_args("pipe --rate", &p, err, sizeof(err)) < 0 && strstr(err, "needs a value"),
+	   "gen_parse_args: an option without its value (%s)", err);
+	ok(gen_parse_args("pipe --rate 0", &p, err, sizeof(err)) < 0 && strstr(err, "--rate: '0'"),
+	   "gen_parse_args: a rate of 0 (%s)", err);
+	ok(gen_parse_args("pipe --msg-size 8", &p, err, sizeof(err)) < 0 && strstr(err, "--msg-size: '8'"),
+	   "gen_parse_args: a message too small (%s)", err);
+	ok(gen_parse_args("pipe --duration -1", &p, err, sizeof(err)) < 0 && strstr(err, "--duration"),
+	   "gen_parse_args: a negative duration (%s)", err);
+	ok(gen_parse_args("pipe --bogus 1", &p, err, sizeof(err)) < 0 && strstr(err, "unknown option '--bogus'"),
+	   "gen_parse_args: an unknown option (%s)", err);
+	ok(gen_parse_args("pipe,nope", &p, err, sizeof(err)) < 0 && strstr(err, "unknown mechanism 'nope'"),
+	   "gen_parse_args: a bad SPEC (%s)", err);
+}
+
 int main(void)
 {
 	test_spec();
+	test_args();
 	test_names();
 	test_hist();
 	return tap_done();
