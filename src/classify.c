@@ -5,6 +5,11 @@
 #include <unistd.h>
 #include <sys/shm.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
 #include "nls.h"
 #include "snapshot.h"
 
@@ -69,6 +74,53 @@ static void classify_sysv_sem(const struct snapshot *snap, struct ipc_object *o)
 		     max64(o->time_a, o->time_c));
 }
 
+/*
+ * Objects of the traffic generator (--generate) carry its pid in their name or key:
+ * unused, with that generator no longer running, they were left by a killed run.
+ * "Running" is a process of that pid named ipctop. Its workers die with it, so this
+ * needs no complete scan of descriptors: the holders seen are enough (an unreadable
+ * process that opened such an object keeps it open after an unlink anyway).
+ */
+static void classify_generated(const struct snapshot *snap, struct ipc_object *o)
+{
+	pid_t owner = gen_object_owner(o);
+	const struct process *p;
+	char buf[128];
+
+	if (owner <= 0)
+		return;
+	p = snapshot_process(snap, owner);
+	if (p && p->comm && strcmp(p->comm, "ipctop") == 0)
+		return;
+	switch (o->kind) {
+	case KIND_SYSV_SHM:
+		if (o->count > 0)
+			return;
+		break;
+	case KIND_POSIX_MQ:
+	case KIND_POSIX_SHM:
+	case KIND_POSIX_SEM:
+		if (o->nholders > 0)
+			return;
+		break;
+	case KIND_UNIX:
+		if (o->inode != 0)
+			return;
+		break;
+	default:
+		break;
+	}
+	snprintf(buf, sizeof(buf), _("left by ipctop generator pid %d (not running)"), (int)owner);
+	free(o->stale_text);
+	o->stale_text = strdup(buf);
+	if (!o->stale_text)
+		return;
+	o->stale = true;
+	o->stale_reason = o->stale_text;
+	if (!o->stale_since)
+		o->stale_since = o->time_c;
+}
+
 bool snapshot_stale_judged(const struct snapshot *snap, enum ipc_kind kind)
 {
 	/* without every process's descriptors (and mappings), "nobody holds it" cannot be
@@ -99,8 +151,12 @@ void snapshot_classify(struct snapshot *snap)
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		struct ipc_object *o = &snap->objects[i];
 
-		if (!snapshot_stale_judged(snap, o->kind))
+		if (!snapshot_stale_judged(snap, o->kind)) {
+			/* a dead generator's objects need only the process table: see above */
+			if (snap->nprocs > 0)
+				classify_generated(snap, o);
 			continue;
+		}
 		switch (o->kind) {
 		case KIND_SYSV_SHM:
 			classify_sysv_shm(snap, o);
@@ -128,6 +184,7 @@ void snapshot_classify(struct snapshot *snap)
 			/* the others live only as long as their holders */
 			break;
 		}
+		classify_generated(snap, o);
 	}
 	snap->nstale = 0;
 	for (size_t i = 0; i < snap->nobjects; i++)

@@ -18,6 +18,7 @@
 
 #include "columns.h"
 #include "escape.h"
+#include "gen.h"
 #include "nls.h"
 #include "options.h"
 #include "outfile.h"
@@ -55,6 +56,11 @@ struct options {
 	const char *view_option;    /* the first option that shapes output, e.g. "--json" */
 	bool metrics_top_given;
 	const char *output;         /* --output: replace this file atomically */
+	/* the traffic generator */
+	bool generate, generate_cleanup;
+	pid_t cleanup_pid;          /* --generate-cleanup=PID: only that generator's */
+	struct gen_params gen;
+	const char *gen_option;     /* the first generator option, e.g. "--rate" */
 };
 
 /* Kinds whose objects may be judged stale. */
@@ -73,6 +79,12 @@ enum {
 	OPT_READONLY,
 	OPT_METRICS_TOP,
 	OPT_OUTPUT,
+	OPT_GENERATE,
+	OPT_GENERATE_CLEANUP,
+	OPT_MSG_SIZE,
+	OPT_RATE,
+	OPT_PATTERN,
+	OPT_DURATION,
 };
 
 static const struct option long_options[] = {
@@ -94,6 +106,12 @@ static const struct option long_options[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "readonly", no_argument, NULL, OPT_READONLY },
 	{ "no-color", no_argument, NULL, 'C' },
+	{ "generate", required_argument, NULL, OPT_GENERATE },
+	{ "generate-cleanup", optional_argument, NULL, OPT_GENERATE_CLEANUP },
+	{ "msg-size", required_argument, NULL, OPT_MSG_SIZE },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "pattern", required_argument, NULL, OPT_PATTERN },
+	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -138,6 +156,19 @@ static void usage(void)
 	fputs(_("     --readonly           never remove anything: the full-screen program\n"
 		"                            offers no removal, --remove is refused\n"), stdout);
 	fputs(_(" -C, --no-color           no colors in the full-screen program\n"), stdout);
+	fputs(_("     --generate SPEC      generate traffic between pairs of worker processes\n"
+		"                            (SPEC: see below), print the results and exit\n"), stdout);
+	fputs(_("     --msg-size BYTES     with --generate: message size (default 64, 32 to\n"
+		"                            1048576; eventfd always carries 8 bytes)\n"), stdout);
+	fputs(_("     --rate N             with --generate: at most N messages/s per pair\n"
+		"                            (default: as fast as possible)\n"), stdout);
+	fputs(_("     --pattern PATTERN    with --generate: stream (one way, default) or\n"
+		"                            pingpong (each message sent back: round trips)\n"), stdout);
+	fputs(_("     --duration SECONDS   with --generate: how long (default 10)\n"), stdout);
+	fputs(_("     --generate-cleanup[=PID]\n"
+		"                          remove what generators that are no longer running\n"
+		"                            left behind (only generator PID's if given; with\n"
+		"                            --dry-run: only list it), and exit\n"), stdout);
 	fputs(_(" -h, --help               show this help and exit\n"), stdout);
 	fputs(_(" -V, --version            show the version and exit\n"), stdout);
 	fputs(_("\nKinds:"), stdout);
@@ -162,6 +193,11 @@ static void usage(void)
 		"  posix_mq:NAME, posix_shm:NAME, posix_sem:NAME\n"
 		"                                a name, with or without the leading '/'\n"
 		"  fifo:PATH, unix:PATH          an absolute path\n"), stdout);
+	fputs(_("\nSPEC for --generate: mechanisms separated by commas, each NAME or NAME:N\n"
+		"for N pairs (1 to 32): pipe, fifo, unix-stream, unix-dgram, unix-seqpacket,\n"
+		"socketpair, posix-mq, sysv-msg, posix-shm, sysv-shm, eventfd, tcp, or all.\n"
+		"Objects are named /ipctop-gen-PID-..., /tmp/ipctop-gen-PID/..., SysV keys\n"
+		"0xF0000000 to 0xF7FFFFFF.\n"), stdout);
 	fputs(_("\nExit status: 0 success, 1 failure (with --remove: something was not\n"
 		"removed), 2 wrong options.\n"
 		"See ipctop(8) for the columns, the JSON schema and removing objects.\n"), stdout);
@@ -248,12 +284,34 @@ static void add_remove_spec(struct options *o, const char *arg)
 	o->spec_args[o->nspecs++] = arg;
 }
 
+static void note_gen_option(struct options *o, const char *name)
+{
+	if (!o->gen_option)
+		o->gen_option = name;
+}
+
+static void check_generate_options(const struct options *o)
+{
+	if (o->gen_option && !o->generate)
+		usage_error(_("%s needs --generate"), o->gen_option);
+	if (o->generate_cleanup && (o->generate || o->remove || o->remove_stale))
+		usage_error(_("--generate-cleanup cannot be used with %s"),
+			    o->generate ? "--generate" : o->remove ? "--remove" : "--remove-stale");
+	if (o->generate && (o->remove || o->remove_stale))
+		usage_error(_("--generate cannot be used with %s"), o->remove ? "--remove" : "--remove-stale");
+	if (o->generate && o->view_option && strcmp(o->view_option, "--format") != 0 &&
+	    strcmp(o->view_option, "--json") != 0)
+		usage_error(_("%s cannot be used with --generate"), o->view_option);
+	if (o->generate_cleanup && o->view_option)
+		usage_error(_("%s cannot be used with --generate-cleanup"), o->view_option);
+}
+
 static void check_removal_options(const struct options *o)
 {
 	const char *mode = o->remove ? "--remove" : "--remove-stale";
 
 	if (!o->remove && !o->remove_stale) {
-		if (o->dry_run)
+		if (o->dry_run && !o->generate_cleanup)
 			usage_error(_("--dry-run needs --remove or --remove-stale"));
 		return;
 	}
@@ -319,6 +377,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->delay = 2.0;
+	o->gen.msg_size = GEN_DEFAULT_MSG;
+	o->gen.duration = GEN_DEFAULT_DURATION;
 	o->render.kinds = (1u << KIND_COUNT) - 1;
 	o->render.metrics_top = 5;
 	opterr = 0;
@@ -446,6 +506,56 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'C':
 			o->monochrome = true;
 			break;
+		case OPT_GENERATE: {
+			char err[512];
+
+			o->generate = true;
+			if (gen_parse_spec(optarg, &o->gen.spec, err, sizeof(err)) < 0)
+				usage_error(_("invalid value for --generate: %s"), err);
+			break;
+		}
+		case OPT_GENERATE_CLEANUP: {
+			long pid;
+
+			o->generate_cleanup = true;
+			if (optarg && parse_count(optarg, MAX_PID, &pid) < 0)
+				usage_error(_("invalid value for --generate-cleanup: '%s' (expected a "
+					      "process id from 1 to %ld)"), optarg, MAX_PID);
+			o->cleanup_pid = optarg ? (pid_t)pid : 0;
+			break;
+		}
+		case OPT_MSG_SIZE: {
+			long v;
+
+			note_gen_option(o, "--msg-size");
+			if (parse_count(optarg, GEN_MAX_MSG, &v) < 0 || v < GEN_MIN_MSG)
+				usage_error(_("invalid value for --msg-size: '%s' (expected bytes, from %d to %ld)"),
+					    optarg, GEN_MIN_MSG, GEN_MAX_MSG);
+			o->gen.msg_size = (size_t)v;
+			break;
+		}
+		case OPT_RATE:
+			note_gen_option(o, "--rate");
+			if (parse_count(optarg, GEN_MAX_RATE, &o->gen.rate) < 0)
+				usage_error(_("invalid value for --rate: '%s' (expected messages per second, "
+					      "from 1 to %ld)"), optarg, GEN_MAX_RATE);
+			break;
+		case OPT_PATTERN:
+			note_gen_option(o, "--pattern");
+			if (strcmp(optarg, "stream") == 0)
+				o->gen.pattern = GEN_STREAM;
+			else if (strcmp(optarg, "pingpong") == 0)
+				o->gen.pattern = GEN_PINGPONG;
+			else
+				usage_error(_("invalid value for --pattern: '%s' (expected stream or pingpong)"),
+					    optarg);
+			break;
+		case OPT_DURATION:
+			note_gen_option(o, "--duration");
+			if (parse_seconds(optarg, GEN_MAX_DURATION, &o->gen.duration) < 0)
+				usage_error(_("invalid value for --duration: '%s' (expected seconds, more "
+					      "than 0 and at most %.0f)"), optarg, GEN_MAX_DURATION);
+			break;
 		case 'h':
 			usage();
 			exit(EXIT_SUCCESS);
@@ -469,6 +579,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	if (o->render.kinds == 0)
 		usage_error(_("invalid value for --only: no kind given"));
 	check_column_names(o);
+	check_generate_options(o);
 	check_removal_options(o);
 	check_metrics_options(o);
 }
@@ -847,6 +958,13 @@ int main(int argc, char **argv)
 	} else if ((o.remove || o.remove_stale) && o.readonly) {
 		fprintf(stderr, "ipctop: %s\n", _("--readonly forbids removing objects; nothing removed"));
 		rc = EXIT_FAILURE;
+	} else if (o.generate) {
+		rc = gen_main(&o.gen, o.format == FORMAT_JSON);
+	} else if (o.generate_cleanup && o.readonly && !o.dry_run) {
+		fprintf(stderr, "ipctop: %s\n", _("--readonly forbids removing objects; nothing removed"));
+		rc = EXIT_FAILURE;
+	} else if (o.generate_cleanup) {
+		rc = gen_cleanup_main(o.dry_run, o.cleanup_pid);
 	} else if (o.remove) {
 		rc = run_remove(&o);
 	} else if (o.remove_stale) {

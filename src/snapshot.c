@@ -27,6 +27,8 @@ void object_free(struct ipc_object *o)
 {
 	free(o->name);
 	o->name = NULL;
+	free(o->stale_text);
+	o->stale_text = NULL;
 	switch (o->kind) {
 	case KIND_SYSV_SEM:
 		free(o->sems);

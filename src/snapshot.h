@@ -234,7 +234,8 @@ struct ipc_object {
 
 	/* classify */
 	bool stale;
-	const char *stale_reason;   /* untranslated, static */
+	const char *stale_reason;   /* untranslated, static (or stale_text) */
+	char *stale_text;           /* a reason made for this object (malloc'd), or NULL */
 	int64_t stale_since;        /* time the object was last seen used, 0 unknown */
 };
 

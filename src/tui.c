@@ -34,6 +34,7 @@
 #include "remove.h"
 #include "strbuf.h"
 #include "tui.h"
+#include "gen_view.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -79,7 +80,7 @@ enum reaction {
 	R_QUIT = 8,
 };
 
-enum view_type { V_LIST, V_OBJECT, V_PROCESS, V_HELP };
+enum view_type { V_LIST, V_OBJECT, V_PROCESS, V_HELP, V_STRESS };
 
 struct view {
 	enum view_type type;
@@ -101,7 +102,7 @@ struct pane_state {
 	pid_t sel_pid;
 };
 
-enum input_mode { IN_NONE, IN_SEARCH, IN_FILTER };
+enum input_mode { IN_NONE, IN_SEARCH, IN_FILTER, IN_GENERATE };
 
 struct tui {
 	const struct collect_opts *co;
@@ -127,6 +128,8 @@ struct tui {
 
 	char filter[INPUT_MAX + 8];
 	char search[INPUT_MAX + 8];
+	char gen_line[INPUT_MAX + 8];   /* the generator's prompt */
+	struct gen_view gv;             /* the generator's run, if any */
 	bool stale_only;
 	enum input_mode input;
 	size_t search_from;
@@ -543,6 +546,9 @@ static void doc_help(struct doc *d, int cols, const struct snapshot *snap, bool 
 		{ "Space, t", N_("tag the selected object (in details: space pauses)") },
 		{ "U", N_("untag everything") },
 		{ "d or F9", N_("remove the tagged objects, or the selected one, after a confirmation") },
+		{ "g", N_("traffic generator: start one (SPEC and options, as --generate), or show "
+			  "the stress view of the running one") },
+		{ "G", N_("stop the traffic generator (its objects are removed)") },
 		{ "p", N_("pause or resume the refresh") },
 		{ "r, Ctrl-L", N_("refresh now") },
 		{ "F1, ?, h", N_("this help") },
@@ -591,6 +597,8 @@ static void doc_build(struct tui *t)
 	doc_free(&t->doc);
 	if (v->type == V_HELP) {
 		doc_help(&t->doc, COLS, t->snap, t->utf8);
+	} else if (v->type == V_STRESS) {
+		doc_stress(&t->doc, t->snap, &t->gv, t->utf8);
 	} else if (!t->snap) {
 		return;
 	} else if (v->type == V_PROCESS) {
@@ -649,6 +657,8 @@ static void adopt_snapshot(struct tui *t, struct snapshot *snap, struct ident_in
 	t->snap = snap;
 	t->ix = *ix;
 	rows_build(t);
+	if (t->gv.run)
+		gen_view_sample(&t->gv);
 	if (top_view(t)->type != V_LIST)
 		doc_build(t);
 }
@@ -1117,9 +1127,11 @@ static void draw_status(struct tui *t, int y, int cols)
 	move(y, 0);
 	clrtoeol();
 	if (t->input != IN_NONE) {
-		const char *label = t->input == IN_SEARCH ? _("Search: ") : _("Filter: ");
-		char *shown = text_escape(t->input == IN_SEARCH ? t->search : t->filter,
-					  strlen(t->input == IN_SEARCH ? t->search : t->filter), t->utf8, NULL);
+		const char *label = t->input == IN_SEARCH ? _("Search: ") :
+				    t->input == IN_GENERATE ? _("Generate: ") : _("Filter: ");
+		const char *text = t->input == IN_SEARCH ? t->search :
+				   t->input == IN_GENERATE ? t->gen_line : t->filter;
+		char *shown = text_escape(text, strlen(text), t->utf8, NULL);
 
 		attron(t->attr[C_KEY]);
 		int x = put_clipped(y, 0, label, 0, cols);
@@ -1128,8 +1140,11 @@ static void draw_status(struct tui *t, int y, int cols)
 		x += put_clipped(y, x, shown, 0, cols - x);
 		free(shown);
 		attron(t->attr[C_DIM]);
-		put_clipped(y, x + 1, t->input == IN_SEARCH ? _("(Enter: done, F3: next, Esc: cancel)")
-							  : _("(Enter: done, Esc: clear)"), 0, cols - x - 1);
+		put_clipped(y, x + 1, t->input == IN_SEARCH ? _("(Enter: done, F3: next, Esc: cancel)") :
+				      t->input == IN_GENERATE ? _("(SPEC [--rate N] [--msg-size N] [--pattern "
+								  "pingpong] [--duration S]; Enter: start, "
+								  "Esc: cancel)")
+							      : _("(Enter: done, Esc: clear)"), 0, cols - x - 1);
 		attroff(t->attr[C_DIM]);
 		return;
 	}
@@ -1730,10 +1745,70 @@ static void input_backspace(char *buf)
 	buf[len] = '\0';
 }
 
+/* Start the generator the prompt describes, and show its stress view. */
+static enum reaction start_generator(struct tui *t)
+{
+	struct gen_params p = { .msg_size = GEN_DEFAULT_MSG, .duration = 60 };
+	char err[512];
+
+	t->input = IN_NONE;
+	if (gen_parse_args(t->gen_line, &p, err, sizeof(err)) < 0) {
+		set_status(t, _("generator: %s"), err);
+		return R_REDRAW;
+	}
+	gen_free(t->gv.run);
+	memset(&t->gv, 0, sizeof(t->gv));
+	t->gv.run = gen_start(&p, err, sizeof(err));
+	if (!t->gv.run) {
+		set_status(t, _("generator: %s"), err);
+		return R_REDRAW;
+	}
+	t->gv.state = 1;
+	gen_view_sample(&t->gv);
+	if (top_view(t)->type == V_STRESS)
+		doc_build(t);
+	else
+		push_view(t, (struct view){ .type = V_STRESS });
+	set_status(t, _("generator started: G stops it"));
+	return R_REDRAW | R_COLLECT;
+}
+
+/* Reap the generator's workers; at its end, remove its objects and say so. */
+static bool poll_generator(struct tui *t)
+{
+	if (!t->gv.run || t->gv.state <= 0)
+		return false;
+	t->gv.state = gen_poll(t->gv.run);
+	if (t->gv.state > 0)
+		return false;
+	gen_stop(t->gv.run);
+	if (gen_run_error(t->gv.run))
+		set_status(t, _("generator failed: %s"), gen_run_error(t->gv.run));
+	else
+		set_status(t, "%s", _("generator finished; its objects are removed"));
+	if (top_view(t)->type == V_STRESS)
+		doc_build(t);
+	return true;
+}
+
 static enum reaction input_key(struct tui *t, wint_t wc, bool fkey)
 {
 	struct pane_state *ps = &t->ps[t->pane];
-	char *buf = t->input == IN_SEARCH ? t->search : t->filter;
+	char *buf = t->input == IN_SEARCH ? t->search : t->input == IN_GENERATE ? t->gen_line : t->filter;
+
+	if (t->input == IN_GENERATE) {
+		if (!fkey && wc == 27) {
+			t->input = IN_NONE;
+			return R_REDRAW;
+		}
+		if ((!fkey && (wc == '\n' || wc == '\r')) || (fkey && wc == KEY_ENTER))
+			return start_generator(t);
+		if ((fkey && wc == KEY_BACKSPACE) || (!fkey && (wc == 127 || wc == 8)))
+			input_backspace(buf);
+		else if (!fkey && iswprint((wint_t)wc))
+			input_add(buf, wc);
+		return R_REDRAW;
+	}
 
 	if (!fkey && (wc == 27)) {
 		if (t->input == IN_SEARCH)
@@ -1962,6 +2037,29 @@ static enum reaction handle_key(struct tui *t, wint_t wc, bool fkey)
 	case 'q':
 	case 'Q':
 		return R_QUIT;
+	case 'g':
+		if (t->gv.run && t->gv.state > 0) {
+			if (v->type != V_STRESS)
+				push_view(t, (struct view){ .type = V_STRESS });
+			return R_REDRAW;
+		}
+		if (t->to.readonly) {
+			set_status(t, "%s", _("read-only: no traffic generator"));
+			return R_REDRAW;
+		}
+		if (!t->gen_line[0])
+			snprintf(t->gen_line, sizeof(t->gen_line), "pipe,posix-mq,sysv-shm,unix-stream --duration 60");
+		t->input = IN_GENERATE;
+		return R_REDRAW;
+	case 'G':
+		if (t->gv.run && t->gv.state > 0) {
+			t->gv.state = 0;
+			gen_stop(t->gv.run);
+			set_status(t, "%s", _("generator stopped; its objects are removed"));
+			if (v->type == V_STRESS)
+				doc_build(t);
+		}
+		return R_REDRAW | R_COLLECT;
 	case '\t':
 		switch_pane(t, t->pane + 1);
 		return R_ROWS;
@@ -2252,6 +2350,10 @@ int tui_run(const struct collect_opts *co, const struct render_opts *ro, const s
 			t->status[0] = '\0';
 			dirty = true;
 		}
+		if (poll_generator(t)) {
+			request_collection(t);
+			dirty = true;
+		}
 	}
 	endwin();
 	curses_active = false;
@@ -2262,6 +2364,7 @@ int tui_run(const struct collect_opts *co, const struct render_opts *ro, const s
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 
+	gen_free(t->gv.run);        /* stops the workers, removes the objects */
 	collector_stop(t->collector);
 	if (t->inotify_fd >= 0)
 		close(t->inotify_fd);
