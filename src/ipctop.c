@@ -511,7 +511,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 
 			o->generate = true;
 			if (gen_parse_spec(optarg, &o->gen.spec, err, sizeof(err)) < 0)
-				usage_error(_("invalid value for --generate: %s"), err);
+				usage_error(_("invalid value for --generate: '%s': %s"), arg_text(optarg), err);
 			break;
 		}
 		case OPT_GENERATE_CLEANUP: {
@@ -520,7 +520,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->generate_cleanup = true;
 			if (optarg && parse_count(optarg, MAX_PID, &pid) < 0)
 				usage_error(_("invalid value for --generate-cleanup: '%s' (expected a "
-					      "process id from 1 to %ld)"), optarg, MAX_PID);
+					      "process id from 1 to %ld)"), arg_text(optarg), MAX_PID);
 			o->cleanup_pid = optarg ? (pid_t)pid : 0;
 			break;
 		}
@@ -530,7 +530,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			note_gen_option(o, "--msg-size");
 			if (parse_count(optarg, GEN_MAX_MSG, &v) < 0 || v < GEN_MIN_MSG)
 				usage_error(_("invalid value for --msg-size: '%s' (expected bytes, from %d to %ld)"),
-					    optarg, GEN_MIN_MSG, GEN_MAX_MSG);
+					    arg_text(optarg), GEN_MIN_MSG, GEN_MAX_MSG);
 			o->gen.msg_size = (size_t)v;
 			break;
 		}
@@ -538,7 +538,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			note_gen_option(o, "--rate");
 			if (parse_count(optarg, GEN_MAX_RATE, &o->gen.rate) < 0)
 				usage_error(_("invalid value for --rate: '%s' (expected messages per second, "
-					      "from 1 to %ld)"), optarg, GEN_MAX_RATE);
+					      "from 1 to %ld)"), arg_text(optarg), GEN_MAX_RATE);
 			break;
 		case OPT_PATTERN:
 			note_gen_option(o, "--pattern");
@@ -548,13 +548,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 				o->gen.pattern = GEN_PINGPONG;
 			else
 				usage_error(_("invalid value for --pattern: '%s' (expected stream or pingpong)"),
-					    optarg);
+					    arg_text(optarg));
 			break;
 		case OPT_DURATION:
 			note_gen_option(o, "--duration");
 			if (parse_seconds(optarg, GEN_MAX_DURATION, &o->gen.duration) < 0)
 				usage_error(_("invalid value for --duration: '%s' (expected seconds, more "
-					      "than 0 and at most %.0f)"), optarg, GEN_MAX_DURATION);
+					      "than 0 and at most %.0f)"), arg_text(optarg), GEN_MAX_DURATION);
 			break;
 		case 'h':
 			usage();

@@ -51,12 +51,28 @@ while read -r short name meta; do
 		refused "--$name=x (takes no value)" "--$name" "" "--$name=x"
 		continue
 	fi
+	if [ "$name" = output ]; then
+		# any name is a file name: only what cannot be written is refused
+		refused "--output=''" "--output" "" "--output="
+		"$IPCTOP" -b -n 1 --output="$TMPD/no/such/dir/f" >/dev/null 2>"$TMPD/err"
+		rc=$?
+		check "--output in a missing directory: exit 1, names it ($(head -c 200 "$TMPD/err"))" \
+			sh -c "[ $rc -eq 1 ] && grep -q 'no/such/dir' '$TMPD/err'"
+		continue
+	fi
 	# (value, how it must appear in the message; "" for the empty value)
-	for v in "" 99999999999999999999 -1 -99999999999999999999 abc 0 "1e999" "nan" "1 2" ",,," "$long"; do
+	ctx=
+	set -- "" 99999999999999999999 -1 -99999999999999999999 abc 0 "1e999" "nan" "1 2" ",,,"
+	if [ "$name" = metrics-top ]; then
+		# 0 (no top rows) is valid there, and the option needs its format
+		ctx=--format=prometheus
+		set -- "" 99999999999999999999 -1 -99999999999999999999 abc "1e999" "nan" "1 2" ",,,"
+	fi
+	for v in "$@" "$long"; do
 		shown=$v
 		[ ${#v} -gt 100 ] && shown=99999
-		refused "--$name='$(echo "$v" | cut -c1-30)'" "--$name" "$shown" "--$name=$v"
-		case $v in -*) ;; *) refused "--$name '$(echo "$v" | cut -c1-30)' (separate)" "--$name" "$shown" "--$name" "$v" ;; esac
+		refused "--$name='$(echo "$v" | cut -c1-30)'" "--$name" "$shown" $ctx "--$name=$v"
+		case $v in -*) ;; *) refused "--$name '$(echo "$v" | cut -c1-30)' (separate)" "--$name" "$shown" $ctx "--$name" "$v" ;; esac
 	done
 	refused "--$name with an escape sequence" "--$name" 'esc\x1b[2J\x1b]0;t\x07' "--$name=$esc"
 	refused "--$name with invalid UTF-8" "--$name" 'bad\xff\xc0utf8' "--$name=$badutf"
@@ -82,8 +98,14 @@ refused "an unexpected hostile argument" "unexpected argument" 'esc\x1b[2J' -b "
 	-r -r --format=text --format=json -C -C >"$TMPD/rep.json" 2>"$TMPD/rep.err"
 check "valid options given twice: exit 0 ($(cat "$TMPD/rep.err"))" [ $? -eq 0 ]
 check "  the last --format counts (JSON)" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMPD/rep.json"
-"$IPCTOP" -b --only=sysv_msg -o id -o key >"$TMPD/rep.txt" 2>&1
-check "  the last --columns counts" sh -c "grep -q '^ *KEY *\$' '$TMPD/rep.txt' && ! grep -q '^ *ID *\$' '$TMPD/rep.txt'"
+# a queue of the test's own, so the table (and its header) is there
+if start_objects objs sysv_msg:0600:0:0; then
+	"$IPCTOP" -b --only=sysv_msg -o id -o key >"$TMPD/rep.txt" 2>&1
+	check "  the last --columns counts" sh -c "grep -q '^ *KEY *\$' '$TMPD/rep.txt' && ! grep -q '^ *ID *\$' '$TMPD/rep.txt'"
+	stop_objects
+else
+	not_ok "helper created a SysV queue"
+fi
 "$IPCTOP" -b --only=sysv_msg -p 1 -p 1 -p "$$" >/dev/null 2>"$TMPD/rep.err"
 check "--pid repeated (the same pid twice): exit 0 ($(cat "$TMPD/rep.err"))" [ $? -eq 0 ]
 done_testing
