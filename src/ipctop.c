@@ -49,6 +49,7 @@ struct options {
 	bool remove, remove_stale, dry_run;
 	bool only_given;            /* --only: the kinds --remove-stale considers */
 	const char *view_option;    /* the first option that shapes output, e.g. "--json" */
+	const char *dbus_address;   /* --dbus-address */
 };
 
 /* Kinds whose objects may be judged stale. */
@@ -65,6 +66,7 @@ enum {
 	OPT_REMOVE_STALE,
 	OPT_DRY_RUN,
 	OPT_READONLY,
+	OPT_DBUS_ADDRESS,
 };
 
 static const struct option long_options[] = {
@@ -83,6 +85,7 @@ static const struct option long_options[] = {
 	{ "remove-stale", no_argument, NULL, OPT_REMOVE_STALE },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "readonly", no_argument, NULL, OPT_READONLY },
+	{ "dbus-address", required_argument, NULL, OPT_DBUS_ADDRESS },
 	{ "no-color", no_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -122,6 +125,10 @@ static void usage(void)
 		"                            removed, and remove nothing\n"), stdout);
 	fputs(_("     --readonly           never remove anything: the full-screen program\n"
 		"                            offers no removal, --remove is refused\n"), stdout);
+	fputs(_("     --dbus-address ADDR  also read the D-Bus bus at this address (e.g.\n"
+		"                            unix:path=/run/user/1000/bus), besides the system\n"
+		"                            bus and the session buses found through their\n"
+		"                            daemons' sockets\n"), stdout);
 	fputs(_(" -C, --no-color           no colors in the full-screen program\n"), stdout);
 	fputs(_(" -h, --help               show this help and exit\n"), stdout);
 	fputs(_(" -V, --version            show the version and exit\n"), stdout);
@@ -354,6 +361,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case OPT_READONLY:
 			o->readonly = true;
 			break;
+		case OPT_DBUS_ADDRESS:
+			if (!*optarg || strchr(optarg, '\n'))
+				usage_error(_("invalid value for --dbus-address: '%s' (expected a D-Bus "
+					      "address such as unix:path=/run/user/1000/bus)"), optarg);
+			o->dbus_address = optarg;
+			break;
 		case 'C':
 			o->monochrome = true;
 			break;
@@ -405,7 +418,7 @@ static void sleep_seconds(double s)
 static int run_batch(const struct options *o)
 {
 	struct collect_opts co = { .kinds = o->render.kinds, .pids = o->render.pids,
-				   .npids = o->render.npids };
+				   .npids = o->render.npids, .dbus_address = o->dbus_address };
 	long n = o->iterations ? o->iterations : 1;
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 
@@ -741,7 +754,7 @@ int main(int argc, char **argv)
 		rc = run_batch(&o);
 	} else {
 		struct collect_opts co = { .kinds = o.render.kinds, .pids = o.render.pids,
-					   .npids = o.render.npids };
+					   .npids = o.render.npids, .dbus_address = o.dbus_address };
 		const char *no_color = getenv("NO_COLOR");   /* no-color.org: set and not empty */
 		struct tui_opts to = { .delay = o.delay, .readonly = o.readonly,
 				       .monochrome = o.monochrome || (no_color && *no_color) };

@@ -32,6 +32,7 @@ enum ipc_kind {
 	KIND_MEMFD,
 	KIND_SHARED_ANON,       /* MAP_SHARED | MAP_ANONYMOUS regions */
 	KIND_SHARED_FILE,       /* MAP_SHARED mappings of ordinary files */
+	KIND_DBUS,              /* connections to a D-Bus bus */
 	KIND_COUNT
 };
 
@@ -72,6 +73,32 @@ struct holder {
 	uint64_t start, end;    /* mapping address range */
 	unsigned int access;    /* HOLD_READ | HOLD_WRITE */
 	enum holder_end role;
+};
+
+/* A list of strings (malloc'd). */
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+/* A D-Bus bus ipctop found (link phase joins its connections to their sockets). */
+struct dbus_bus {
+	char *label;            /* "system", "session:UID", or the address given */
+	char *address;          /* the D-Bus address connected to */
+	char *path;             /* the listening socket's name ('@' abstract), NULL unknown */
+	uint64_t listen_inode;  /* the listening socket, 0 unknown */
+	pid_t daemon_pids[4];   /* processes holding it: dbus-daemon, dbus-broker(-launch) */
+	size_t ndaemons;
+	uid_t owner;            /* the daemon's user: whom ipctop authenticates as */
+	bool has_owner;
+	bool as_owner;          /* ipctop switched to the owner's uid to connect */
+	bool reached;           /* the bus answered */
+	char *error;            /* why not (translated), NULL when reached */
+	bool stats;             /* org.freedesktop.DBus.Debug.Stats answered */
+	char *stats_error;      /* why it did not, NULL unknown */
+	struct strlist activatable;     /* activatable names no connection owns */
+	size_t nconns;
+	size_t bad;             /* records of the report that did not read */
 };
 
 /* One inotify watch of an inotify instance. */
@@ -207,6 +234,23 @@ struct ipc_object {
 	int masters, slaves;
 	bool has_size, has_stat;
 
+	/* D-Bus connections: name is the unique name (":1.42"), cpid the process behind it
+	 * (cpid_comm), uid its user when has_attr; inode the socket it holds to the bus and
+	 * peer the daemon's end of it (link phase, 0 unknown), holders the holders of that
+	 * socket; count is the number of candidate sockets when that is not one */
+	const struct dbus_bus *bus;
+	const char *dbus_label;         /* the bus's label */
+	size_t bus_index;
+	struct strlist dbus_names;      /* well-known names it owns */
+	struct strlist dbus_queued;     /* names it is queued for */
+	struct strlist dbus_rules;      /* its match rules (has_dbus_rules) */
+	bool has_dbus_stats, has_dbus_rules;
+	uint32_t dbus_match_rules, dbus_in_messages, dbus_out_messages;
+	uint32_t dbus_in_bytes, dbus_out_bytes;
+	/* UNIX sockets: the D-Bus connection on this socket (either end), e.g.
+	 * ":1.42 org.example.Foo" (link phase), NULL none */
+	char *bus_name;
+
 	/* holders (link phase): a slice of snapshot.holders */
 	struct holder *holders;
 	size_t nholders;
@@ -282,6 +326,12 @@ struct snapshot {
 	bool unix_files_listed;        /* socket files were matched to bound sockets */
 	size_t netns_other;            /* processes in another network namespace, or one
 					* that could not be read: their sockets are not seen */
+
+	/* D-Bus: the buses found, reached or not (their connections are KIND_DBUS
+	 * objects); dbus_supported: ipctop was built with sd-bus */
+	struct dbus_bus *dbus_buses;
+	size_t ndbus_buses;
+	bool dbus_supported;
 };
 
 struct snapshot *snapshot_new(void);
@@ -301,6 +351,7 @@ struct collect_opts {
 	unsigned int kinds;     /* bit mask of 1u << KIND_* */
 	const pid_t *pids;      /* --pid: processes whose command lines are read */
 	size_t npids;
+	const char *dbus_address;       /* --dbus-address: a bus to read besides those found */
 };
 
 void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts);
@@ -331,6 +382,12 @@ void locks_collect(struct snapshot *snap);
 void procs_collect(struct snapshot *snap, const pid_t *pids, size_t npids);
 /* Holders of the collected objects, and the fd-only objects, from every process. */
 void proc_scan(struct snapshot *snap, unsigned int kinds);
+/* D-Bus buses found through the UNIX sockets their daemons listen on (and the system
+ * bus's standard socket, and extra), their connections as KIND_DBUS objects. After the
+ * process scan, before the link phase. */
+void dbus_collect(struct snapshot *snap, const char *extra);
+/* Link phase: each connection joined to its socket, each socket given its bus name. */
+void dbus_link(struct snapshot *snap);
 void snapshot_link(struct snapshot *snap);
 /* Derived facts: stale objects and why. */
 void snapshot_classify(struct snapshot *snap);
