@@ -65,40 +65,6 @@ static char *socket_address(const char *name, size_t len)
 	return addr;
 }
 
-/* The effective gid of a process, from /proc/PID/status; -1 when unknown. */
-static int proc_egid(pid_t pid, gid_t *gid)
-{
-	char path[64], line[256];
-	unsigned int real, eff;
-	int found = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Gid: %u %u", &real, &eff) == 2) {
-			*gid = eff;
-			found = 0;
-			break;
-		}
-	fclose(f);
-	return found;
-}
-
-struct bus_job {
-	struct dbus_bus *bus;
-	bool run;               /* a child was started */
-	bool switch_uid;        /* the child takes the owner's uid and gid */
-	gid_t gid;
-	pid_t child;
-	int fd;                 /* read end, -1 once at EOF */
-	struct strbuf out;
-	bool timed_out, too_big;
-	bool too_long;          /* past DBUS_MAX_MS, answering all along */
-	int64_t last;           /* when it last wrote, ms (CLOCK_MONOTONIC) */
-};
 
 static struct dbus_bus *bus_add(struct snapshot *snap, size_t *alloc)
 {
@@ -169,6 +135,7 @@ static void find_buses(struct snapshot *snap, const char *extra)
 		b->address = xasprintf("unix:path=%s", DBUS_SYSTEM_SOCKET);
 		if (stat(DBUS_SYSTEM_SOCKET, &st) < 0 || !S_ISSOCK(st.st_mode)) {
 			b->error = xasprintf(_("no system bus: %s is not a socket here"), DBUS_SYSTEM_SOCKET);
+			b->absent = true;
 		} else {
 			/* its listening socket, by the file it is bound to */
 			for (size_t i = 0; i < snap->nobjects; i++) {
@@ -190,6 +157,41 @@ static void find_buses(struct snapshot *snap, const char *extra)
 }
 
 #ifdef HAVE_SDBUS
+
+/* The effective gid of a process, from /proc/PID/status; -1 when unknown. */
+static int proc_egid(pid_t pid, gid_t *gid)
+{
+	char path[64], line[256];
+	unsigned int real, eff;
+	int found = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Gid: %u %u", &real, &eff) == 2) {
+			*gid = eff;
+			found = 0;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+struct bus_job {
+	struct dbus_bus *bus;
+	bool run;               /* a child was started */
+	bool switch_uid;        /* the child takes the owner's uid and gid */
+	gid_t gid;
+	pid_t child;
+	int fd;                 /* read end, -1 once at EOF */
+	struct strbuf out;
+	bool timed_out, too_big;
+	bool too_long;          /* past DBUS_MAX_MS, answering all along */
+	int64_t last;           /* when it last wrote, ms (CLOCK_MONOTONIC) */
+};
 
 #define DBUS_DEST "org.freedesktop.DBus"
 #define DBUS_PATH "/org/freedesktop/DBus"
@@ -665,7 +667,9 @@ void dbus_collect(struct snapshot *snap, const char *extra)
 			dbus_report_free(&rep);
 			free(jobs[i].out.s);
 		}
-		if (b->error)
+		/* a bus that could not be read; no system bus at all is not a failure (the
+		 * dbus section says so) */
+		if (b->error && !b->absent)
 			snapshot_note(snap, DBUS_SOURCE, "%s (%s): %s", b->label, b->address, b->error);
 	}
 	free(jobs);
@@ -775,6 +779,16 @@ void dbus_link(struct snapshot *snap)
 	if (ns)
 		qsort(socks, ns, sizeof(*socks), bus_sock_cmp);
 
+	/* the connections by bus and pid, to count a process's connections on a bus */
+	struct bus_sock *conns = xcalloc(nconn, sizeof(*conns));
+	size_t nc = 0;
+
+	for (size_t i = 0; i < snap->nobjects; i++)
+		if (snap->objects[i].kind == KIND_DBUS)
+			conns[nc++] = (struct bus_sock){ snap->objects[i].cpid, snap->objects[i].bus_index,
+							 NULL, NULL };
+	qsort(conns, nc, sizeof(*conns), bus_sock_cmp);
+
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		struct ipc_object *o = &snap->objects[i];
 
@@ -796,11 +810,21 @@ void dbus_link(struct snapshot *snap)
 
 		for (size_t j = lo; j < ns && socks[j].bus == o->bus_index && socks[j].pid == o->cpid; j++)
 			nsock++;
+		struct bus_sock ckey = { o->cpid, o->bus_index, NULL, NULL };
+		size_t clo = 0, chi = nc;
+
+		while (clo < chi) {
+			size_t mid = (clo + chi) / 2;
+
+			if (bus_sock_cmp(&conns[mid], &ckey) < 0)
+				clo = mid + 1;
+			else
+				chi = mid;
+		}
 		size_t nsame = 0;
 
-		for (size_t j = 0; j < snap->nobjects; j++)
-			nsame += snap->objects[j].kind == KIND_DBUS &&
-				 snap->objects[j].bus_index == o->bus_index && snap->objects[j].cpid == o->cpid;
+		for (size_t j = clo; j < nc && conns[j].bus == o->bus_index && conns[j].pid == o->cpid; j++)
+			nsame++;
 		o->count = nsock;
 		/* FIXME: a process with several connections to one bus: which socket is
 		 * which is not known (the daemon does not say), so none is joined */
@@ -820,5 +844,6 @@ void dbus_link(struct snapshot *snap)
 		client->bus_name = conn_label(o);
 		daemon->bus_name = conn_label(o);
 	}
+	free(conns);
 	free(socks);
 }

@@ -93,6 +93,7 @@ struct dbus_bus {
 	bool has_owner;
 	bool as_owner;          /* ipctop switched to the owner's uid to connect */
 	bool reached;           /* the bus answered */
+	bool absent;            /* the system bus's socket does not exist */
 	char *error;            /* why not (translated), NULL when reached */
 	bool stats;             /* org.freedesktop.DBus.Debug.Stats answered */
 	char *stats_error;      /* why it did not, NULL unknown */
