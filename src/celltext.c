@@ -205,6 +205,37 @@ char *cell_text(const struct snapshot *snap, int col, const struct ipc_object *o
 		*width = w;
 		return b.s;
 	}
+	case CELL_STRLIST: {
+		struct strbuf b = { 0 };
+		size_t w = 0;
+
+		/* the strings escaped, comma-separated */
+		strbuf_add(&b, "", 0);
+		for (size_t i = 0; i < v.list->n && i < MAX_TEXT_LIST; i++) {
+			size_t sw;
+			char *esc = text_escape(v.list->v[i], strlen(v.list->v[i]), utf8, &sw);
+
+			if (i) {
+				strbuf_add(&b, ",", 1);
+				w++;
+			}
+			strbuf_add(&b, esc, strlen(esc));
+			w += sw;
+			free(esc);
+		}
+		if (v.list->n > MAX_TEXT_LIST) {
+			size_t before = b.len;
+
+			strbuf_printf(&b, ",+%zu", v.list->n - MAX_TEXT_LIST);
+			w += b.len - before;
+		}
+		if (!b.len) {
+			strbuf_add(&b, "-", 1);
+			w = 1;
+		}
+		*width = w;
+		return b.s;
+	}
 	}
 	*width = strlen(buf);
 	return xstrdup(buf);

@@ -50,6 +50,9 @@ enum {
 	C_EPOLL_NTARGETS, C_EPOLL_TARGETS,
 	C_PTY_INDEX, C_PTY_TTY, C_MASTERS, C_SLAVES,
 	C_MAP_NAME, C_MAP_SIZE, C_STAT_OWNER, C_STAT_UID, C_STAT_MODE, C_STAT_MODIFY_TIME,
+	C_BUS_NAME, C_DBUS_BUS, C_DBUS_UNIQUE, C_DBUS_NAMES, C_DBUS_QUEUED, C_DBUS_USER, C_DBUS_UID,
+	C_DBUS_SOCKET, C_DBUS_DAEMON_SOCKET, C_DBUS_SOCKETS, C_DBUS_MATCHES, C_DBUS_IN_MSGS,
+	C_DBUS_OUT_MSGS, C_DBUS_IN_BYTES, C_DBUS_OUT_BYTES, C_DBUS_RULES,
 	C_COUNT
 };
 
@@ -176,6 +179,22 @@ const struct column columns[] = {
 	[C_STAT_UID]   = { "uid", "UID", CT_ID, F(uid), CC_STAT, 0, N_("owner's user id") },
 	[C_STAT_MODE]  = { "mode", "MODE", CT_MODE, F(mode), CC_STAT, 0, N_("permission bits, octal") },
 	[C_STAT_MODIFY_TIME] = { "modify_time", "MODIFIED", CT_TIME, F(time_b), CC_STAT, 0, N_("time of the last modification") },
+	[C_BUS_NAME]   = { "dbus", "D-BUS", CT_STRPTR, F(bus_name), CC_ALWAYS, 0, N_("the D-Bus connection on this socket (either end): unique name and first well-known name") },
+	[C_DBUS_BUS]   = { "bus", "BUS", CT_STRPTR, F(dbus_label), CC_ALWAYS, 0, N_("the bus: system, session:UID (the daemon's user), or the address given") },
+	[C_DBUS_UNIQUE] = { "unique_name", "UNIQUE", CT_NAME, 0, CC_NAMED, 0, N_("the connection's unique name (:1.42)") },
+	[C_DBUS_NAMES] = { "names", "NAMES", CT_STRLIST, F(dbus_names), CC_ALWAYS, 0, N_("well-known names it owns") },
+	[C_DBUS_QUEUED] = { "queued", "QUEUED", CT_STRLIST, F(dbus_queued), CC_ALWAYS, 0, N_("well-known names it waits for in the queue (ListQueuedOwners)") },
+	[C_DBUS_USER]  = { "user", "USER", CT_USER, F(uid), CC_ATTR, 0, N_("its user, as the bus daemon saw it authenticate") },
+	[C_DBUS_UID]   = { "uid", "UID", CT_ID, F(uid), CC_ATTR, 0, N_("its user id") },
+	[C_DBUS_SOCKET] = { "socket_inode", "SOCKET", CT_U64, F(inode), CC_INODE, 0, N_("inode of the process's UNIX socket to the bus (null when not known for sure)") },
+	[C_DBUS_DAEMON_SOCKET] = { "daemon_socket_inode", "DAEMON-SOCKET", CT_U64, F(peer), CC_PEER, 0, N_("inode of the daemon's end of that socket") },
+	[C_DBUS_SOCKETS] = { "candidate_sockets", "NSOCKS", CT_U64, F(count), CC_ALWAYS, 0, N_("sockets the process holds to the bus: only when 1 is the connection joined to its socket") },
+	[C_DBUS_MATCHES] = { "match_rules", "MATCHES", CT_U32, F(dbus_match_rules), CC_DBUS_STATS, 0, N_("match rules it added (Debug.Stats)") },
+	[C_DBUS_IN_MSGS] = { "incoming_messages", "IN-MSGS", CT_U32, F(dbus_in_messages), CC_DBUS_STATS, 0, N_("messages from it the daemon has read and not yet routed (Debug.Stats)") },
+	[C_DBUS_OUT_MSGS] = { "outgoing_messages", "OUT-MSGS", CT_U32, F(dbus_out_messages), CC_DBUS_STATS, 0, N_("messages queued in the daemon for it, not yet sent (Debug.Stats)") },
+	[C_DBUS_IN_BYTES] = { "incoming_bytes", "IN-BYTES", CT_U32, F(dbus_in_bytes), CC_DBUS_STATS, 0, N_("bytes of those incoming messages") },
+	[C_DBUS_OUT_BYTES] = { "outgoing_bytes", "OUT-BYTES", CT_U32, F(dbus_out_bytes), CC_DBUS_STATS, 0, N_("bytes of those outgoing messages") },
+	[C_DBUS_RULES] = { "match_rule_list", "RULES", CT_STRLIST, F(dbus_rules), CC_DBUS_RULES, 0, N_("its match rules (Debug.Stats GetAllMatchRules)") },
 };
 const size_t ncolumns = C_COUNT;
 
@@ -248,11 +267,11 @@ static const int fifo_defaults[] = {
 static const int unix_cols[] = {
 	C_INODE, C_SOCK_TYPE, C_SOCK_STATE, C_PATH, C_ABSTRACT, C_FILE_INODE, C_FILE_DEV,
 	C_PEER, C_PEER_HOLDERS, C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_BACKLOG, C_PENDING,
-	C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_BUS_NAME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int unix_defaults[] = {
 	C_INODE, C_SOCK_TYPE, C_SOCK_STATE, C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_PEER, C_PATH,
-	C_HOLDERS, END
+	C_BUS_NAME, C_HOLDERS, END
 };
 static const int eventfd_cols[] = {
 	C_EVENTFD_ID, C_EVENTFD_COUNT, C_SEMAPHORE_MODE, C_PERSISTENCE, C_HOLDERS, C_STALE, END
@@ -301,6 +320,16 @@ static const int shared_anon_defaults[] = { C_INODE, C_MAP_NAME, C_MAP_SIZE, C_H
 static const int shared_file_cols[] = {
 	C_PATH, C_INODE, C_DEV, C_MAP_SIZE, C_STAT_OWNER, C_STAT_UID, C_STAT_MODE,
 	C_STAT_MODIFY_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int dbus_cols[] = {
+	C_DBUS_BUS, C_DBUS_UNIQUE, C_DBUS_NAMES, C_DBUS_QUEUED, C_PID, C_PID_CMD, C_DBUS_USER,
+	C_DBUS_UID, C_DBUS_SOCKET, C_DBUS_DAEMON_SOCKET, C_DBUS_SOCKETS, C_DBUS_MATCHES,
+	C_DBUS_IN_MSGS, C_DBUS_OUT_MSGS, C_DBUS_IN_BYTES, C_DBUS_OUT_BYTES, C_DBUS_RULES,
+	C_PERSISTENCE, C_HOLDERS, C_STALE, END
+};
+static const int dbus_defaults[] = {
+	C_DBUS_BUS, C_DBUS_UNIQUE, C_PID, C_PID_CMD, C_DBUS_USER, C_DBUS_SOCKET, C_DBUS_MATCHES,
+	C_DBUS_OUT_MSGS, C_DBUS_NAMES, C_DBUS_QUEUED, END
 };
 static const int shared_file_defaults[] = { C_PATH, C_INODE, C_MAP_SIZE, C_STAT_OWNER, C_HOLDERS, END };
 
@@ -359,6 +388,7 @@ const struct kind_class kind_classes[KIND_COUNT] = {
 			       shared_anon_cols, shared_anon_defaults, C_INODE },
 	[KIND_SHARED_FILE] = { "shared_file", N_("Shared file mappings"), N_("shared files"),
 			       shared_file_cols, shared_file_defaults, C_PATH },
+	[KIND_DBUS] = { "dbus", N_("D-Bus connections"), N_("D-Bus"), dbus_cols, dbus_defaults, C_DBUS_UNIQUE },
 };
 
 int column_by_name(const char *name)
@@ -445,6 +475,12 @@ static bool column_valid(const struct column *c, const struct ipc_object *o)
 		return o->has_size;
 	case CC_STAT:
 		return o->has_stat;
+	case CC_INODE:
+		return o->inode != 0;
+	case CC_DBUS_STATS:
+		return o->has_dbus_stats;
+	case CC_DBUS_RULES:
+		return o->has_dbus_rules;
 	}
 	return false;
 }
@@ -681,6 +717,10 @@ void column_value(int col, const struct ipc_object *o, struct cell *out)
 		out->type = CELL_TARGETS;
 		out->obj = o;
 		break;
+	case CT_STRLIST:
+		out->type = CELL_STRLIST;
+		out->list = (const struct strlist *)field;
+		break;
 	}
 }
 
@@ -828,6 +868,10 @@ int cell_compare(const struct cell *a, const struct cell *b)
 		return (a->obj->nwatches > b->obj->nwatches) - (a->obj->nwatches < b->obj->nwatches);
 	case CELL_TARGETS:
 		return (a->obj->ntargets > b->obj->ntargets) - (a->obj->ntargets < b->obj->ntargets);
+	case CELL_STRLIST:
+		if (a->list->n != b->list->n)
+			return (a->list->n > b->list->n) - (a->list->n < b->list->n);
+		return a->list->n ? strcmp(a->list->v[0], b->list->v[0]) : 0;
 	case CELL_SEMS:
 	case CELL_NULL:
 		break;
@@ -881,6 +925,7 @@ bool object_involves(const struct ipc_object *o, pid_t pid)
 		return o->notify_pid == pid;
 	case KIND_SIGNAL:
 	case KIND_LOCK:
+	case KIND_DBUS:
 		return o->cpid == pid;
 	default:
 		return false;

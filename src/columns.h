@@ -44,6 +44,7 @@ enum col_type {
 	CT_STRPTR,    /* const char * field (any bytes but NUL), NULL shown as none */
 	CT_PROTO,     /* int protocol: tcp, udp; a netlink socket's family (route, ...) */
 	CT_TARGETS,   /* epoll's watched fds */
+	CT_STRLIST,   /* struct strlist field: text comma-separated, JSON an array */
 };
 
 /* When a column's field is valid. */
@@ -66,6 +67,9 @@ enum col_cond {
 	CC_REMOTE,    /* remote != NULL */
 	CC_SIZE,      /* has_size */
 	CC_STAT,      /* has_stat */
+	CC_INODE,     /* inode != 0 */
+	CC_DBUS_STATS,/* has_dbus_stats */
+	CC_DBUS_RULES,/* has_dbus_rules */
 };
 
 struct column {
@@ -87,6 +91,7 @@ enum cell_type {
 	CELL_INODES,  /* obj's pending */
 	CELL_WATCHES, /* obj's watches */
 	CELL_TARGETS, /* obj's epoll targets */
+	CELL_STRLIST, /* list */
 };
 
 /* A column's value for one object, before formatting. */
@@ -100,6 +105,7 @@ struct cell {
 	bool by_u;                /* CELL_STR that sorts by u (a device number) */
 	const struct ipc_object *obj; /* CELL_SEMS, CELL_STALE, CELL_INODES, CELL_WATCHES,
 				       * CELL_TARGETS */
+	const struct strlist *list;   /* CELL_STRLIST */
 	const struct holder *holders; /* CELL_HOLDERS */
 	size_t nholders;
 	char buf[32];             /* storage for short formatted strings */

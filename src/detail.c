@@ -133,6 +133,55 @@ static void doc_holders(struct doc *d, const struct snapshot *snap, const struct
 	}
 }
 
+static void doc_strings(struct doc *d, const char *role, const struct strlist *l, bool utf8)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char *esc = text_escape(l->v[i], strlen(l->v[i]), utf8, NULL);
+
+		doc_printf(d, LS_NORMAL, "  %-22s %s", role, esc);
+		free(esc);
+	}
+}
+
+/* A D-Bus connection: its bus, names, socket and match rules. */
+static void doc_dbus(struct doc *d, const struct snapshot *snap, const struct ipc_object *o, bool utf8)
+{
+	const struct dbus_bus *b = o->bus;
+
+	doc_printf(d, LS_SECTION, "%s (%zu, %zu %s)", _("Names"), o->dbus_names.n, o->dbus_queued.n, _("queued"));
+	if (!o->dbus_names.n && !o->dbus_queued.n)
+		doc_add(d, LS_DIM, xstrdup(_("  only its unique name")));
+	doc_strings(d, _("owns"), &o->dbus_names, utf8);
+	doc_strings(d, _("queued for"), &o->dbus_queued, utf8);
+
+	doc_add(d, LS_SECTION, xstrdup(_("Socket")));
+	if (o->inode) {
+		struct doc_line *l = doc_printf(d, LS_NORMAL, "  %-22s socket:[%" PRIu64 "]", _("its socket"), o->inode);
+
+		l->has_obj = true;
+		l->obj = (struct obj_ident){ .kind = KIND_UNIX, .a = o->inode };
+		l = doc_printf(d, LS_NORMAL, "  %-22s socket:[%" PRIu64 "]", _("daemon's end"), o->peer);
+		l->has_obj = true;
+		l->obj = (struct obj_ident){ .kind = KIND_UNIX, .a = o->peer };
+	} else if (o->count > 1) {
+		doc_printf(d, LS_DIM, _("  not known: the process holds %" PRIu64 " sockets to this bus, or has "
+					 "several connections on it"), o->count);
+	} else {
+		doc_add(d, LS_DIM, xstrdup(_("  not known: no socket of that process to this bus's daemon was seen")));
+	}
+
+	doc_printf(d, LS_SECTION, "%s (%zu)", _("Match rules"), o->dbus_rules.n);
+	if (!o->has_dbus_rules) {
+		const char *why = b && b->stats_error ? b->stats_error : _("the daemon's statistics are not available");
+		char *esc = text_escape(why, strlen(why), utf8, NULL);
+
+		doc_printf(d, LS_DIM, "  %s: %s", _("not known"), esc);
+		free(esc);
+	}
+	doc_strings(d, _("rule"), &o->dbus_rules, utf8);
+	(void)snap;
+}
+
 static bool column_in_body(int col)
 {
 	switch (columns[col].type) {
@@ -211,9 +260,14 @@ void doc_object(struct doc *d, const struct snapshot *snap, const struct ipc_obj
 	case KIND_LOCK:
 		doc_pid(d, snap, o->lock_waiting ? _("waiting process") : _("holding process"), o->cpid, utf8);
 		break;
+	case KIND_DBUS:
+		doc_pid(d, snap, _("process"), o->cpid, utf8);
+		break;
 	default:
 		break;
 	}
+	if (o->kind == KIND_DBUS)
+		doc_dbus(d, snap, o, utf8);
 
 	if (o->kind == KIND_SYSV_SEM && o->sems) {
 		doc_printf(d, LS_SECTION, "%s (%" PRIu64 ")", _("Semaphores"), o->count);

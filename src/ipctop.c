@@ -61,6 +61,7 @@ struct options {
 	pid_t cleanup_pid;          /* --generate-cleanup=PID: only that generator's */
 	struct gen_params gen;
 	const char *gen_option;     /* the first generator option, e.g. "--rate" */
+	const char *dbus_address;   /* --dbus-address */
 };
 
 /* Kinds whose objects may be judged stale. */
@@ -85,6 +86,7 @@ enum {
 	OPT_RATE,
 	OPT_PATTERN,
 	OPT_DURATION,
+	OPT_DBUS_ADDRESS,
 };
 
 static const struct option long_options[] = {
@@ -105,6 +107,7 @@ static const struct option long_options[] = {
 	{ "remove-stale", no_argument, NULL, OPT_REMOVE_STALE },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "readonly", no_argument, NULL, OPT_READONLY },
+	{ "dbus-address", required_argument, NULL, OPT_DBUS_ADDRESS },
 	{ "no-color", no_argument, NULL, 'C' },
 	{ "generate", required_argument, NULL, OPT_GENERATE },
 	{ "generate-cleanup", optional_argument, NULL, OPT_GENERATE_CLEANUP },
@@ -155,6 +158,10 @@ static void usage(void)
 		"                            removed, and remove nothing\n"), stdout);
 	fputs(_("     --readonly           never remove anything: the full-screen program\n"
 		"                            offers no removal, --remove is refused\n"), stdout);
+	fputs(_("     --dbus-address ADDR  also read the D-Bus bus at this address (e.g.\n"
+		"                            unix:path=/run/user/1000/bus), besides the system\n"
+		"                            bus and the session buses found through their\n"
+		"                            daemons' sockets\n"), stdout);
 	fputs(_(" -C, --no-color           no colors in the full-screen program\n"), stdout);
 	fputs(_("     --generate SPEC      generate traffic between pairs of worker processes\n"
 		"                            (SPEC: see below), print the results and exit\n"), stdout);
@@ -503,6 +510,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case OPT_READONLY:
 			o->readonly = true;
 			break;
+		case OPT_DBUS_ADDRESS:
+			if (!*optarg || strchr(optarg, '\n'))
+				usage_error(_("invalid value for --dbus-address: '%s' (expected a D-Bus "
+					      "address such as unix:path=/run/user/1000/bus)"), optarg);
+			o->dbus_address = optarg;
+			break;
 		case 'C':
 			o->monochrome = true;
 			break;
@@ -613,7 +626,7 @@ static void render(FILE *f, const struct snapshot *snap, const struct options *o
 static int run_batch(const struct options *o)
 {
 	struct collect_opts co = { .kinds = o->render.kinds, .pids = o->render.pids,
-				   .npids = o->render.npids };
+				   .npids = o->render.npids, .dbus_address = o->dbus_address };
 	long n = o->iterations ? o->iterations : 1;
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 
@@ -973,7 +986,7 @@ int main(int argc, char **argv)
 		rc = run_batch(&o);
 	} else {
 		struct collect_opts co = { .kinds = o.render.kinds, .pids = o.render.pids,
-					   .npids = o.render.npids };
+					   .npids = o.render.npids, .dbus_address = o.dbus_address };
 		const char *no_color = getenv("NO_COLOR");   /* no-color.org: set and not empty */
 		struct tui_opts to = { .delay = o.delay, .readonly = o.readonly,
 				       .monochrome = o.monochrome || (no_color && *no_color) };

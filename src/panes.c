@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "nls.h"
 #include "panes.h"
+#include "parse_dbus.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -34,6 +35,7 @@ const struct pane_class pane_classes[PANE_COUNT] = {
 	 * maps gconv-modules.cache shared), so a pane of their own */
 	[PANE_MAPS] = { N_("Mappings"), 'M', KIND_BIT(KIND_MEMFD) | KIND_BIT(KIND_SHARED_ANON) |
 		       KIND_BIT(KIND_SHARED_FILE) },
+	[PANE_DBUS] = { N_("D-Bus"), 'B', KIND_BIT(KIND_DBUS) },
 	[PANE_PROCS] = { N_("Procs"), 'P', 0 },
 };
 
@@ -185,6 +187,17 @@ bool object_matches(const struct snapshot *snap, const struct ipc_object *o, con
 	case KIND_NETLINK:
 		hit = hit || str_contains(netlink_protocol_name(o->protocol), needle, nlen) ||
 		      number_contains(o->portid, "%" PRIu64, needle, nlen);
+		break;
+	case KIND_DBUS:
+		hit = hit || str_contains(o->dbus_label, needle, nlen) ||
+		      process_matches(snap, o->cpid, needle, nlen);
+		for (size_t i = 0; i < o->dbus_names.n && !hit; i++)
+			hit = str_contains(o->dbus_names.v[i], needle, nlen);
+		for (size_t i = 0; i < o->dbus_queued.n && !hit; i++)
+			hit = str_contains(o->dbus_queued.v[i], needle, nlen);
+		break;
+	case KIND_UNIX:
+		hit = hit || str_contains(o->bus_name, needle, nlen);
 		break;
 	default:
 		break;
@@ -371,6 +384,11 @@ void object_ident(const struct ipc_object *o, struct obj_ident *id)
 		id->b = o->inode;
 		id->c = o->lock_start;
 		break;
+	case KIND_DBUS:
+		/* the bus (its listening socket, else its place in the list) and the unique name */
+		id->a = o->bus && o->bus->listen_inode ? o->bus->listen_inode : (uint64_t)o->bus_index;
+		dbus_unique_numbers(o->name, &id->b, &id->c);
+		break;
 	case KIND_COUNT:
 		break;
 	}
@@ -537,6 +555,16 @@ char *object_label(const struct snapshot *snap, const struct ipc_object *o, bool
 			return text_escape(o->name, o->name_len, utf8, NULL);
 		snprintf(buf, sizeof(buf), "inode %" PRIu64, o->inode);
 		break;
+	case KIND_DBUS: {
+		/* bus labels and names come from outside: escaped as a whole */
+		char *raw = xasprintf("%s %s%s%s%s", o->dbus_label ? o->dbus_label : "?", o->name ? o->name : "?",
+				      o->dbus_names.n ? " (" : "", o->dbus_names.n ? o->dbus_names.v[0] : "",
+				      o->dbus_names.n ? ")" : "");
+		char *s = text_escape(raw, strlen(raw), utf8, NULL);
+
+		free(raw);
+		return s;
+	}
 	case KIND_LOCK:
 		if (o->name) {
 			char *path = text_escape(o->name, o->name_len, utf8, NULL);

@@ -24,6 +24,7 @@ enum pane_id {
 	PANE_LOCKS,
 	PANE_NET,               /* local TCP/UDP and netlink sockets */
 	PANE_MAPS,              /* memfd, shared anonymous and file mappings */
+	PANE_DBUS,              /* D-Bus connections */
 	PANE_PROCS,             /* one row per process */
 	PANE_COUNT
 };

@@ -19,6 +19,8 @@ static void json_str(FILE *f, const char *s)
 	json_write_string(f, s, strlen(s));
 }
 
+static void json_strlist(FILE *f, const struct strlist *l);
+
 static void json_sems(FILE *f, const struct ipc_object *o)
 {
 	fputc('[', f);
@@ -174,6 +176,9 @@ static void json_object(FILE *f, const struct snapshot *snap, const struct ipc_o
 			}
 			fputc(']', f);
 			break;
+		case CELL_STRLIST:
+			json_strlist(f, v.list);
+			break;
 		case CELL_WATCHES:
 			fputc('[', f);
 			for (size_t i = 0; i < o->nwatches; i++) {
@@ -234,6 +239,72 @@ static void json_processes(FILE *f, const struct snapshot *snap, const struct re
 	fputs("\n  ],\n", f);
 }
 
+static void json_strlist(FILE *f, const struct strlist *l)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < l->n; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, l->v[i]);
+	}
+	fputc(']', f);
+}
+
+static void json_opt_str(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ", \"%s\": ", key);
+	if (s)
+		json_str(f, s);
+	else
+		fputs("null", f);
+}
+
+/* "dbus": whether ipctop can read buses, and each bus found; the connections are
+ * objects of kind "dbus". */
+static void json_dbus(FILE *f, const struct snapshot *snap)
+{
+	fprintf(f, "  \"dbus\": {\"supported\": %s, \"buses\": [", snap->dbus_supported ? "true" : "false");
+	for (size_t i = 0; i < snap->ndbus_buses; i++) {
+		const struct dbus_bus *b = &snap->dbus_buses[i];
+
+		fprintf(f, "%s\n    {\"bus\": ", i ? "," : "");
+		json_str(f, b->label);
+		json_opt_str(f, "address", b->address);
+		json_opt_str(f, "path", b->path);
+		if (b->listen_inode)
+			fprintf(f, ", \"listen_inode\": %" PRIu64, b->listen_inode);
+		else
+			fputs(", \"listen_inode\": null", f);
+		fputs(", \"daemons\": [", f);
+		for (size_t d = 0; d < b->ndaemons; d++) {
+			const struct process *p = snapshot_process(snap, b->daemon_pids[d]);
+
+			fprintf(f, "%s{\"pid\": %d", d ? ", " : "", (int)b->daemon_pids[d]);
+			if (p)
+				json_bytes(f, "command", p->comm, strlen(p->comm));
+			else
+				fputs(", \"command\": null", f);
+			fputc('}', f);
+		}
+		fputc(']', f);
+		if (b->has_owner)
+			fprintf(f, ", \"owner_uid\": %u", (unsigned int)b->owner);
+		else
+			fputs(", \"owner_uid\": null", f);
+		fprintf(f, ", \"read_as_owner\": %s, \"reached\": %s", b->as_owner ? "true" : "false",
+			b->reached ? "true" : "false");
+		json_opt_str(f, "error", b->error);
+		if (b->reached)
+			fprintf(f, ", \"connections\": %zu, \"stats\": %s", b->nconns, b->stats ? "true" : "false");
+		else
+			fputs(", \"connections\": null, \"stats\": null", f);
+		json_opt_str(f, "stats_error", b->stats_error);
+		fputs(", \"activatable\": ", f);
+		json_strlist(f, &b->activatable);
+		fputc('}', f);
+	}
+	fprintf(f, "%s]},\n", snap->ndbus_buses ? "\n  " : "");
+}
+
 void render_json(FILE *f, const struct snapshot *snap, const struct render_opts *ro)
 {
 	char when[64];
@@ -283,6 +354,8 @@ void render_json(FILE *f, const struct snapshot *snap, const struct render_opts 
 		fputs("  \"processes_unreadable\": null,\n", f);
 	if (ro->npids)
 		json_processes(f, snap, ro);
+	if (ro->kinds & KIND_BIT(KIND_DBUS))
+		json_dbus(f, snap);
 	fputs("  \"objects\": [", f);
 
 	bool first = true;

@@ -157,6 +157,58 @@ static void render_process(FILE *f, const struct snapshot *snap, pid_t pid,
 	fprintf(f, "%s\n", total ? "" : _(" nothing"));
 }
 
+/* The D-Bus section: each bus, reached or why not, before its connections' table. */
+static void render_dbus_buses(FILE *f, const struct snapshot *snap, const struct render_opts *ro)
+{
+	fprintf(f, "\n%s: %zu\n", _("D-Bus buses"), snap->ndbus_buses);
+	if (!snap->dbus_supported)
+		fprintf(f, "  %s\n", _("ipctop was built without D-Bus support (sd-bus): buses are not read"));
+	for (size_t i = 0; i < snap->ndbus_buses; i++) {
+		const struct dbus_bus *b = &snap->dbus_buses[i];
+		char *label = text_escape(b->label, strlen(b->label), ro->utf8, NULL);
+		char *addr = text_escape(b->address, strlen(b->address), ro->utf8, NULL);
+
+		fprintf(f, "  %s  %s", label, addr);
+		for (size_t d = 0; d < b->ndaemons; d++) {
+			const struct process *p = snapshot_process(snap, b->daemon_pids[d]);
+			char *comm = p ? text_escape(p->comm, strlen(p->comm), ro->utf8, NULL) : xstrdup("?");
+
+			fprintf(f, "%s%d(%s)", d ? "," : _("  daemon "), (int)b->daemon_pids[d], comm);
+			free(comm);
+		}
+		fputc('\n', f);
+		free(label);
+		free(addr);
+		if (!b->reached) {
+			char *why = text_escape(b->error ? b->error : "?", strlen(b->error ? b->error : "?"),
+						ro->utf8, NULL);
+
+			fprintf(f, "    %s: %s\n", _("not read"), why);
+			free(why);
+			continue;
+		}
+		fprintf(f, "    %s: %zu%s\n", _("connections"), b->nconns,
+			b->as_owner ? _(" (read as the bus's user)") : "");
+		if (b->stats) {
+			fprintf(f, "    %s\n", _("statistics: yes (org.freedesktop.DBus.Debug.Stats)"));
+		} else {
+			const char *why = b->stats_error ? b->stats_error : _("no connection to ask about");
+			char *esc = text_escape(why, strlen(why), ro->utf8, NULL);
+
+			fprintf(f, "    %s: %s\n", _("statistics: no"), esc);
+			free(esc);
+		}
+		fprintf(f, "    %s: %zu", _("activatable, not running"), b->activatable.n);
+		for (size_t a = 0; a < b->activatable.n; a++) {
+			char *name = text_escape(b->activatable.v[a], strlen(b->activatable.v[a]), ro->utf8, NULL);
+
+			fprintf(f, "%s%s", a ? ", " : " ", name);
+			free(name);
+		}
+		fputc('\n', f);
+	}
+}
+
 void render_text(FILE *f, const struct snapshot *snap, const struct render_opts *ro)
 {
 	char when[64];
@@ -205,7 +257,11 @@ void render_text(FILE *f, const struct snapshot *snap, const struct render_opts 
 	for (size_t i = 0; i < ro->npids; i++)
 		render_process(f, snap, ro->pids[i], ro);
 
-	for (int k = 0; k < KIND_COUNT; k++)
-		if (ro->kinds & (1u << k))
-			render_kind(f, snap, (enum ipc_kind)k, ro);
+	for (int k = 0; k < KIND_COUNT; k++) {
+		if (!(ro->kinds & (1u << k)))
+			continue;
+		if (k == KIND_DBUS)
+			render_dbus_buses(f, snap, ro);
+		render_kind(f, snap, (enum ipc_kind)k, ro);
+	}
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "parse_dbus.h"
 #include "snapshot.h"
 #include "xalloc.h"
 
@@ -38,6 +39,12 @@ void object_free(struct ipc_object *o)
 	case KIND_NETLINK:
 		free(o->pending);
 		free(o->remote);
+		free(o->bus_name);
+		break;
+	case KIND_DBUS:
+		strlist_free(&o->dbus_names);
+		strlist_free(&o->dbus_queued);
+		strlist_free(&o->dbus_rules);
 		break;
 	case KIND_INOTIFY:
 		for (size_t w = 0; w < o->nwatches; w++)
@@ -64,6 +71,17 @@ void snapshot_free(struct snapshot *snap)
 		return;
 	for (size_t i = 0; i < snap->nobjects; i++)
 		object_free(&snap->objects[i]);
+	for (size_t i = 0; i < snap->ndbus_buses; i++) {
+		struct dbus_bus *b = &snap->dbus_buses[i];
+
+		free(b->label);
+		free(b->address);
+		free(b->path);
+		free(b->error);
+		free(b->stats_error);
+		strlist_free(&b->activatable);
+	}
+	free(snap->dbus_buses);
 	free(snap->objects);
 	free(snap->by_kind);
 	free(snap->holders);
@@ -159,7 +177,8 @@ struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 		      KIND_BIT(KIND_INOTIFY) | KIND_BIT(KIND_TIMERFD) | KIND_BIT(KIND_PIDFD) |         \
 		      KIND_BIT(KIND_SIGNAL) | KIND_BIT(KIND_LOCK) | KIND_BIT(KIND_INET) |            \
 		      KIND_BIT(KIND_NETLINK) | KIND_BIT(KIND_EPOLL) | KIND_BIT(KIND_PTY) |            \
-		      KIND_BIT(KIND_MEMFD) | KIND_BIT(KIND_SHARED_ANON) | KIND_BIT(KIND_SHARED_FILE))
+		      KIND_BIT(KIND_MEMFD) | KIND_BIT(KIND_SHARED_ANON) | KIND_BIT(KIND_SHARED_FILE) | \
+		      KIND_BIT(KIND_DBUS))
 /* Kinds that record pids of their users. */
 #define PID_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
 		   KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_PIDFD))
@@ -168,6 +187,9 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 {
 	unsigned int k = opts->kinds;
 
+	/* D-Bus buses are found, and their connections joined, through the UNIX sockets */
+	if (k & KIND_BIT(KIND_DBUS))
+		k |= KIND_BIT(KIND_UNIX);
 	snap->kinds_collected = k;
 
 	/* collect: the kernel's tables of objects */
@@ -196,6 +218,8 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 		procs_collect(snap, opts->pids, opts->npids);
 	if (k & HOLDER_KINDS)
 		proc_scan(snap, k);
+	if (k & KIND_BIT(KIND_DBUS))
+		dbus_collect(snap, opts->dbus_address);
 
 	/* link, classify */
 	snapshot_link(snap);
@@ -329,6 +353,7 @@ void snapshot_link(struct snapshot *snap)
 		}
 	}
 	link_peers(snap);
+	dbus_link(snap);
 
 	/* objects by kind: a counting sort of their indexes */
 	size_t count[KIND_COUNT] = { 0 };

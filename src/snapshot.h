@@ -32,6 +32,7 @@ enum ipc_kind {
 	KIND_MEMFD,
 	KIND_SHARED_ANON,       /* MAP_SHARED | MAP_ANONYMOUS regions */
 	KIND_SHARED_FILE,       /* MAP_SHARED mappings of ordinary files */
+	KIND_DBUS,              /* connections to a D-Bus bus */
 	KIND_COUNT
 };
 
@@ -72,6 +73,33 @@ struct holder {
 	uint64_t start, end;    /* mapping address range */
 	unsigned int access;    /* HOLD_READ | HOLD_WRITE */
 	enum holder_end role;
+};
+
+/* A list of strings (malloc'd). */
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+/* A D-Bus bus ipctop found (link phase joins its connections to their sockets). */
+struct dbus_bus {
+	char *label;            /* "system", "session:UID", or the address given */
+	char *address;          /* the D-Bus address connected to */
+	char *path;             /* the listening socket's name ('@' abstract), NULL unknown */
+	uint64_t listen_inode;  /* the listening socket, 0 unknown */
+	pid_t daemon_pids[4];   /* processes holding it: dbus-daemon, dbus-broker(-launch) */
+	size_t ndaemons;
+	uid_t owner;            /* the daemon's user: whom ipctop authenticates as */
+	bool has_owner;
+	bool as_owner;          /* ipctop switched to the owner's uid to connect */
+	bool reached;           /* the bus answered */
+	bool absent;            /* the system bus's socket does not exist */
+	char *error;            /* why not (translated), NULL when reached */
+	bool stats;             /* org.freedesktop.DBus.Debug.Stats answered */
+	char *stats_error;      /* why it did not, NULL unknown */
+	struct strlist activatable;     /* activatable names no connection owns */
+	size_t nconns;
+	size_t bad;             /* records of the report that did not read */
 };
 
 /* One inotify watch of an inotify instance. */
@@ -145,6 +173,10 @@ struct ipc_object {
 	/* memfd and shared mappings: size when has_size, owner, mode and times when has_stat */
 	bool has_size, has_stat;
 
+	/* sockets (and D-Bus connections: the daemon's end of theirs) */
+	uint64_t peer;          /* peer socket inode, 0 none */
+	const struct ipc_object *peer_obj; /* the peer, when it was collected (link phase) */
+
 	/* What only some kinds have shares the same memory: a snapshot holds tens of
 	 * thousands of objects. Read a member only for the kinds it names (snapshot_add
 	 * zeroes all of it; snapshot_free frees its pointers by kind). */
@@ -174,8 +206,6 @@ struct ipc_object {
 			int shutdown;           /* 1 receiving shut, 2 sending shut (sock_diag's bits), -1 unknown */
 			bool abstract;          /* the name is abstract: '@' stands for the kernel's leading NUL */
 			bool has_queues;
-			uint64_t peer;          /* peer socket inode, 0 none */
-			const struct ipc_object *peer_obj; /* the peer, when it was collected (link phase) */
 			uint64_t file_inode;    /* the bound file's inode and device, 0 if not bound to a file */
 			uint64_t file_dev;      /* dev_t */
 			uint32_t rqueue, wqueue;/* unread bytes (dgram: the first datagram's size) and send
@@ -188,6 +218,10 @@ struct ipc_object {
 			uint32_t portid;        /* netlink: the socket's port id (0: the kernel's) */
 			uint32_t dst_portid;    /* netlink: where it sends by default (0: the kernel) */
 			uint32_t dst_group;
+
+			/* KIND_UNIX: the D-Bus connection on this socket (either end), e.g.
+			 * ":1.42 org.example.Foo" (link phase), NULL none */
+			char *bus_name;
 		};
 
 		/* KIND_EVENTFD, KIND_SIGNALFD, KIND_TIMERFD, KIND_PIDFD, KIND_INOTIFY: fd-based
@@ -225,6 +259,23 @@ struct ipc_object {
 			struct epoll_watch *targets;
 			size_t ntargets;
 			int masters, slaves;
+		};
+
+		/* KIND_DBUS: D-Bus connections: name is the unique name (":1.42"), cpid the
+		 * process behind it (cpid_comm), uid its user when has_attr; inode the socket
+		 * it holds to the bus and peer the daemon's end of it (link phase, 0 unknown),
+		 * holders the holders of that socket; count is the number of candidate
+		 * sockets when that is not one */
+		struct {
+			const struct dbus_bus *bus;
+			const char *dbus_label;         /* the bus's label */
+			size_t bus_index;
+			struct strlist dbus_names;      /* well-known names it owns */
+			struct strlist dbus_queued;     /* names it is queued for */
+			struct strlist dbus_rules;      /* its match rules (has_dbus_rules) */
+			bool has_dbus_stats, has_dbus_rules;
+			uint32_t dbus_match_rules, dbus_in_messages, dbus_out_messages;
+			uint32_t dbus_in_bytes, dbus_out_bytes;
 		};
 	};
 
@@ -304,6 +355,12 @@ struct snapshot {
 	bool unix_files_listed;        /* socket files were matched to bound sockets */
 	size_t netns_other;            /* processes in another network namespace, or one
 					* that could not be read: their sockets are not seen */
+
+	/* D-Bus: the buses found, reached or not (their connections are KIND_DBUS
+	 * objects); dbus_supported: ipctop was built with sd-bus */
+	struct dbus_bus *dbus_buses;
+	size_t ndbus_buses;
+	bool dbus_supported;
 };
 
 struct snapshot *snapshot_new(void);
@@ -327,6 +384,7 @@ struct collect_opts {
 	unsigned int kinds;     /* bit mask of 1u << KIND_* */
 	const pid_t *pids;      /* --pid: processes whose command lines are read */
 	size_t npids;
+	const char *dbus_address;       /* --dbus-address: a bus to read besides those found */
 };
 
 void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts);
@@ -357,6 +415,12 @@ void locks_collect(struct snapshot *snap);
 void procs_collect(struct snapshot *snap, const pid_t *pids, size_t npids);
 /* Holders of the collected objects, and the fd-only objects, from every process. */
 void proc_scan(struct snapshot *snap, unsigned int kinds);
+/* D-Bus buses found through the UNIX sockets their daemons listen on (and the system
+ * bus's standard socket, and extra), their connections as KIND_DBUS objects. After the
+ * process scan, before the link phase. */
+void dbus_collect(struct snapshot *snap, const char *extra);
+/* Link phase: each connection joined to its socket, each socket given its bus name. */
+void dbus_link(struct snapshot *snap);
 void snapshot_link(struct snapshot *snap);
 /* Derived facts: stale objects and why. */
 void snapshot_classify(struct snapshot *snap);

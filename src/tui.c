@@ -900,6 +900,36 @@ static const char *proc_cell(const struct proc_row *r, enum proc_col c, char *bu
 	return buf;
 }
 
+/* Under the D-Bus pane's rows, where there is room: each bus, read or why not. */
+static void draw_dbus_buses(struct tui *t, int y, int h, int cols)
+{
+	const struct snapshot *s = t->snap;
+	size_t top = t->ps[t->pane].top, body = h > 1 ? (size_t)(h - 1) : 0;
+	size_t shown = t->nrows > top ? t->nrows - top : 0;
+	int first = t->nrows ? y + 2 + (int)(shown < body ? shown : body) : y + 4;
+
+	if (first + (int)s->ndbus_buses + !s->dbus_supported > y + h)
+		return;
+	attron(t->attr[C_DIM]);
+	if (!s->dbus_supported)
+		put_clipped(first++, 2, _("ipctop was built without D-Bus support (sd-bus): buses are not read"),
+			    0, cols - 2);
+	for (size_t i = 0; i < s->ndbus_buses; i++) {
+		const struct dbus_bus *b = &s->dbus_buses[i];
+		char *raw = b->reached ? xasprintf(_("bus %s  %s: %zu connections, statistics %s, %zu activatable not running"),
+						   b->label, b->address, b->nconns, b->stats ? _("yes") : _("no"),
+						   b->activatable.n)
+				       : xasprintf(_("bus %s  %s: not read: %s"), b->label, b->address,
+						   b->error ? b->error : "?");
+		char *line = text_escape(raw, strlen(raw), t->utf8, NULL);
+
+		put_clipped(first++, 2, line, 0, cols - 2);
+		free(line);
+		free(raw);
+	}
+	attroff(t->attr[C_DIM]);
+}
+
 static void draw_list(struct tui *t, int y, int h, int cols)
 {
 	struct pane_state *ps = &t->ps[t->pane];
@@ -1056,6 +1086,8 @@ static void draw_list(struct tui *t, int y, int h, int cols)
 		put_clipped(y + 2, 2, msg, 0, cols - 2);
 		attroff(t->attr[C_DIM]);
 	}
+	if (t->pane == PANE_DBUS && t->snap)
+		draw_dbus_buses(t, y, h, cols);
 }
 
 static void draw_doc(struct tui *t, int y, int h, int cols)

@@ -61,7 +61,7 @@ ok "every listed column but semaphores works with --sort and --columns"
 # the man page documents every option and every column
 man="$TESTS_SRCDIR/../man/ipctop.8"
 for opt in batch iterations delay format json only columns sort reverse list-columns \
-	remove remove-stale dry-run readonly no-color help version; do
+	remove remove-stale dry-run readonly no-color help version dbus-address; do
 	# roff writes every hyphen of an option as \-
 	check "man page documents --$opt" grep -qF -- "\\-\\-$(echo "$opt" | sed 's/-/\\-/g')" "$man"
 done

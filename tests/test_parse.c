@@ -606,7 +606,7 @@ static void test_parse_kinds(void)
 	ok(parse_kinds("shm", &m, &b) == 0 &&
 	   m == (BIT(KIND_SYSV_SHM) | BIT(KIND_POSIX_SHM) | BIT(KIND_MEMFD) | BIT(KIND_SHARED_ANON) |
 		 BIT(KIND_SHARED_FILE)), "parse_kinds: \"shm\"");
-	ok(parse_kinds("sysv,posix,pipe,fifo,sockets,events,signal,lock,pty,shm", &m, &b) == 0 && m == all,
+	ok(parse_kinds("sysv,posix,pipe,fifo,sockets,events,signal,lock,pty,shm,dbus", &m, &b) == 0 && m == all,
 	   "parse_kinds: every group and fd kind is all");
 	ok(parse_kinds("sysv,sysv_shm,sysv", &m, &b) == 0 && m == sysv, "parse_kinds: repeats are fine");
 	ok(parse_kinds("posix_sem,sysv", &m, &b) == 0 && m == (sysv | BIT(KIND_POSIX_SEM)),
