@@ -1,6 +1,7 @@
 /* ipctop: a top-like inspector of inter-process communication objects. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
@@ -378,6 +379,42 @@ static void check_metrics_options(const struct options *o)
 		usage_error(_("--sort and --reverse cannot be used with --format=prometheus"));
 }
 
+/* The syntax of a D-Bus address: TRANSPORT:KEY=VALUE,... entries separated by ';'
+ * (values escaped with %XX where needed; printable ASCII without spaces). */
+static bool dbus_address_valid(const char *a)
+{
+	if (!*a)
+		return false;
+	for (const char *p = a; *p;) {
+		const char *t = p;
+
+		while (isalnum((unsigned char)*p) || *p == '-' || *p == '_')
+			p++;
+		if (p == t || *p++ != ':')
+			return false;
+		while (*p && *p != ';') {
+			const char *k = p;
+
+			while (*p && *p != '=' && *p != ',' && *p != ';')
+				p++;
+			if (p == k || *p++ != '=')
+				return false;
+			while (*p && *p != ',' && *p != ';') {
+				if (*p <= ' ' || *p > '~')
+					return false;
+				p++;
+			}
+			if (*p == ',' && (p[1] == '\0' || p[1] == ';' || p[1] == ','))
+				return false;
+			if (*p == ',')
+				p++;
+		}
+		if (*p == ';')
+			p++;
+	}
+	return true;
+}
+
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	int c;
@@ -511,9 +548,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->readonly = true;
 			break;
 		case OPT_DBUS_ADDRESS:
-			if (!*optarg || strchr(optarg, '\n'))
+			if (!dbus_address_valid(optarg))
 				usage_error(_("invalid value for --dbus-address: '%s' (expected a D-Bus "
-					      "address such as unix:path=/run/user/1000/bus)"), optarg);
+					      "address such as unix:path=/run/user/1000/bus)"), arg_text(optarg));
 			o->dbus_address = optarg;
 			break;
 		case 'C':
