@@ -446,6 +446,11 @@ bool object_grew(const struct ipc_object *now, const struct ipc_object *before)
 		       (now->sig_pending | now->sig_shared) & ~(before->sig_pending | before->sig_shared);
 	case KIND_LOCK:
 		return false;
+	case KIND_DBUS:
+		/* messages piling up in the daemon for it, or from it */
+		return now->dbus_out_messages > before->dbus_out_messages ||
+		       now->dbus_in_messages > before->dbus_in_messages ||
+		       now->dbus_names.n > before->dbus_names.n;
 	default:
 		break;
 	}
