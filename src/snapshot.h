@@ -238,7 +238,7 @@ struct ipc_object {
 	/* D-Bus connections: name is the unique name (":1.42"), cpid the process behind it
 	 * (cpid_comm), uid its user when has_attr; inode the socket it holds to the bus and
 	 * peer the daemon's end of it (link phase, 0 unknown), holders the holders of that
-	 * socket; count is the number of candidate sockets when that is not one */
+	 * socket; count the sockets that pid holds to the bus's daemon */
 	const struct dbus_bus *bus;
 	const char *dbus_label;         /* the bus's label */
 	size_t bus_index;
