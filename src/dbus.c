@@ -662,6 +662,9 @@ void dbus_collect(struct snapshot *snap, const char *extra)
 				b->activatable = rep.activatable;
 				memset(&rep.activatable, 0, sizeof(rep.activatable));
 				b->bad = rep.bad;
+				if (rep.bad)
+					snapshot_note(snap, DBUS_SOURCE, _("%s: records of the report that could not be read: %zu"),
+						      b->label, rep.bad);
 				add_connections(snap, i, &rep, jobs, n);
 			}
 			dbus_report_free(&rep);

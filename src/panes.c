@@ -465,6 +465,13 @@ bool object_grew(const struct ipc_object *now, const struct ipc_object *before)
 		if (now->sem_waiters > before->sem_waiters)
 			return true;
 		break;
+	case KIND_DBUS:
+		/* messages piling up in the daemon for it, or from it */
+		if (now->dbus_out_messages > before->dbus_out_messages ||
+		       now->dbus_in_messages > before->dbus_in_messages ||
+		       now->dbus_names.n > before->dbus_names.n)
+			return true;
+		break;
 	default:
 		break;
 	}

@@ -264,8 +264,8 @@ struct ipc_object {
 		/* KIND_DBUS: D-Bus connections: name is the unique name (":1.42"), cpid the
 		 * process behind it (cpid_comm), uid its user when has_attr; inode the socket
 		 * it holds to the bus and peer the daemon's end of it (link phase, 0 unknown),
-		 * holders the holders of that socket; count is the number of candidate
-		 * sockets when that is not one */
+		 * holders the holders of that socket; count the sockets that pid holds to
+		 * the bus's daemon */
 		struct {
 			const struct dbus_bus *bus;
 			const char *dbus_label;         /* the bus's label */

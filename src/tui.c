@@ -528,10 +528,10 @@ static void doc_help(struct doc *d, int cols, const struct snapshot *snap, bool 
 {
 	static const char *const keys[][2] = {
 		{ "Tab, Shift-Tab", N_("next, previous pane") },
-		{ "1-9, 0, N, M, P", N_("pane: pipes, UNIX, POSIX mq, SysV msg, POSIX shm, SysV shm, "
-					"semaphores, event fds and ptys, signals, locks, local TCP/UDP "
-					"and netlink sockets, shared mappings (memfd, anonymous, files), "
-					"processes") },
+		{ "1-9, 0, N, M, B, P", N_("pane: pipes, UNIX, POSIX mq, SysV msg, POSIX shm, SysV shm, "
+					   "semaphores, event fds and ptys, signals, locks, local TCP/UDP "
+					   "and netlink sockets, shared mappings (memfd, anonymous, files), "
+					   "D-Bus connections, processes") },
 		{ "Up, Down, PgUp, PgDn", N_("move the selection") },
 		{ "Home, End", N_("first, last row") },
 		{ "Left, Right", N_("scroll sideways") },
