@@ -166,7 +166,7 @@ if command -v tmux >/dev/null; then
 	}
 	keys() { tm send-keys -t t "$@"; sleep 0.2; }
 	type_text() { tm send-keys -t t -l "$1"; sleep 0.2; }
-	tm new-session -d -s t -x 200 -y 40 \
+	tm new-session -d -s t -x 200 -y 60 \
 		"setpriv --reuid=65534 --regid=65534 --clear-groups $IPCTOP -d 0.5; echo ipctop-exited-\$?; sleep 60"
 	check "TUI as nobody: the header counts the processes not readable" \
 		wait_screen "not readable: [1-9][0-9]*  (run as root to see their holders)"
