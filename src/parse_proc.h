@@ -98,7 +98,8 @@ int mountinfo_parse_line(const char *line, size_t len, unsigned int *major, unsi
  * "7f00a000-7f00b000 rw-s 00000000 00:01 1234     /SYSV00000000 (deleted)".
  * The kernel escapes a newline in a path as "\012", so lines can be split on '\n'.
  * path is the rest of the line after the padding, raw: "\012" is not decoded (a
- * backslash is not escaped, so it is ambiguous), and "[heap]", "[stack]", "[vdso]",
+ * backslash is not escaped, so it is ambiguous; proc_scan.c reads the map_files link
+ * of a shared file whose path has a backslash), and "[heap]", "[stack]", "[vdso]",
  * "[anon:NAME]" come back as they are. SysV segments always read "(deleted)". */
 struct map_entry {
 	uint64_t start, end;

@@ -512,6 +512,24 @@ static int stat_map_file(struct scan *sc, const struct map_entry *m, struct stat
 	return 0;
 }
 
+/* The path of a mapped file from its map_files link, exact, into o's name (unchanged
+ * when the link cannot be read). */
+static void map_file_name(struct scan *sc, const struct map_entry *m, struct ipc_object *o)
+{
+	char path[80], target[PATH_MAX + 16];
+	static const char deleted[] = " (deleted)";
+
+	snprintf(path, sizeof(path), "%d/map_files/%" PRIx64 "-%" PRIx64, (int)sc->pid, m->start, m->end);
+	ssize_t n = readlinkat(sc->procfd, path, target, sizeof(target));
+
+	if (n <= 0 || (size_t)n >= sizeof(target))
+		return;
+	if (m->deleted && (size_t)n > sizeof(deleted) - 1 &&
+	    memcmp(target + n - (sizeof(deleted) - 1), deleted, sizeof(deleted) - 1) == 0)
+		n -= (ssize_t)(sizeof(deleted) - 1);
+	object_set_name(o, target, (size_t)n);
+}
+
 /* Size, owner, mode and times of a memfd or a shared file. */
 static void object_set_stat(struct ipc_object *o, const struct stat *st)
 {
@@ -812,6 +830,10 @@ static size_t map_object_new(struct scan *sc, const struct map_entry *m, enum ma
 		/* known by the device maps shows (on btrfs, stat's may differ) */
 		o->dev = dev;
 		object_set_name(o, name, len);
+		/* maps writes a newline in a path as "\012" (and a backslash as is): where the
+		 * path has one, the map_files link (root) gives the exact bytes */
+		if (statted && memchr(name, '\\', len))
+			map_file_name(sc, m, o);
 		o->persistence = m->deleted ? PERSIST_PROCESS : PERSIST_FILESYSTEM;
 		objindex_put(&sc->ix, IDX_FILE, dev, m->inode, obj);
 		return obj;
