@@ -91,6 +91,15 @@ check "a message larger than kernel.msgmax: exit 1, the limit named" \
 	sh -c "[ $rc -eq 1 ] && grep -q 'limit: kernel.msgmax' '$TMPD/lim.err'"
 left=$($GC leftovers $$)
 check "nothing created before the limit was seen" [ -z "$left" ]
+# a kernel refusal names the limit it means
+prlimit --msgqueue=1000 "$IPCTOP" --generate posix-mq --duration 0.1 >"$TMPD/lim.out" 2>"$TMPD/lim.err"
+rc=$?
+check "RLIMIT_MSGQUEUE too small for a queue: exit 1, the limit named ($(cat "$TMPD/lim.err"))" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'limit hit: RLIMIT_MSGQUEUE' '$TMPD/lim.err'"
+prlimit --nofile=6 "$IPCTOP" --generate pipe,tcp --duration 0.1 >"$TMPD/lim.out" 2>"$TMPD/lim.err"
+rc=$?
+check "RLIMIT_NOFILE too small: exit 1, the limit named ($(cat "$TMPD/lim.err"))" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'limit hit: RLIMIT_NOFILE' '$TMPD/lim.err'"
 
 # ---- interrupted at several moments ----
 # start_gen: a generator in the background; GEN is its pid. A background command of a

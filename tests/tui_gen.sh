@@ -62,7 +62,7 @@ left=$($PY "$TESTS_SRCDIR/gen_check.py" leftovers "$IPCTOP_PID")
 check "its objects exist while it runs" [ -n "$left" ]
 
 keys G
-check "G stops it" wait_screen "generator stopped"
+check "G stops it" wait_screen "rate-limited, 30 s: stopped"
 left=$($PY "$TESTS_SRCDIR/gen_check.py" leftovers "$IPCTOP_PID" $WORKERS)
 check "stopped: no object and no worker left ($(echo $left))" [ -z "$left" ]
 
