@@ -110,6 +110,13 @@ start_gen() {
 	GEN=$!
 	GEN_PIDS="$GEN_PIDS $GEN"
 }
+# wait_exec: until the generator's process is ipctop (env has exec'd it)
+wait_exec() {
+	i=0
+	while [ "$(cat "/proc/$GEN/comm" 2>/dev/null)" != ipctop ] && [ $i -lt 500 ]; do
+		i=$((i + 1)); sleep 0.01
+	done
+}
 # workers GENPID: pid:starttime (field 22 of stat) of each child of the generator
 workers() {
 	kids=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
@@ -141,6 +148,7 @@ for sig in INT TERM HUP; do
 			wait_workers 24 || not_ok "SIG$sig: the 24 workers started"
 			sleep 0.1
 		else
+			wait_exec      # before it, the shell's child would ignore SIGINT
 			sleep "$delay"
 		fi
 		kill -"$sig" "$GEN"
@@ -157,7 +165,12 @@ done
 # a worker killed: the run stops with an error naming it, and nothing is left
 start_gen --pattern pingpong
 wait_workers 24 || not_ok "the 24 workers started"
-victim=$(echo "$WORKERS" | sed -n 5p | cut -d: -f1)
+# the first worker still there (a SIGKILL to a pid that is gone would test nothing)
+victim=""
+for w in $(echo "$WORKERS" | sed 's/:.*//'); do
+	kill -0 "$w" 2>/dev/null && { victim=$w; break; }
+done
+echo "# workers: $(echo $WORKERS); victim $victim"
 kill -KILL "$victim"
 wait_gone
 rc=$?
