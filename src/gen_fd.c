@@ -163,12 +163,12 @@ static int eventfd_run(struct gen_chan *c, int role, struct gen_stats *st, uint6
 	for (;;) {
 		uint64_t now = gen_now_ns();
 
-		if (now >= deadline)
+		if (now >= deadline && n > 0)
 			break;
 		if (rate) {
 			uint64_t due = t0 + (uint64_t)((double)n * 1e9 / (double)rate);
 
-			if (due >= deadline)
+			if (due >= deadline && n > 0)
 				break;
 			if (due > now) {
 				struct timespec ts = { (time_t)(due / 1000000000u), (long)(due % 1000000000u) };

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "gen.h"
@@ -48,9 +49,16 @@ static int pmq_create(struct gen_chan *c, char *err, size_t errlen)
 		if (q < 0) {
 			int e = errno;
 
-			gen_error(err, errlen, e, _("cannot create POSIX message queue %s (%ld messages of "
-						    "%ld bytes)"), name, attr.mq_maxmsg, attr.mq_msgsize);
-			snprintf(err + strlen(err), errlen - strlen(err), "%s", gen_limit_hint(e, 'q'));
+			struct rlimit rl = { 0, 0 };
+
+			/* EMFILE here is RLIMIT_MSGQUEUE as often as RLIMIT_NOFILE: say both */
+			getrlimit(RLIMIT_MSGQUEUE, &rl);
+			snprintf(err, errlen, _("cannot create POSIX message queue %s (%ld messages of %ld bytes): "
+						"%s%s"), name, attr.mq_maxmsg, attr.mq_msgsize, strerror(e),
+				 gen_limit_hint(e, 'q'));
+			if (e == EMFILE)
+				snprintf(err + strlen(err), errlen - strlen(err), _(" (RLIMIT_MSGQUEUE is %llu bytes)"),
+					 (unsigned long long)rl.rlim_cur);
 			name[0] = '\0';
 			return -1;
 		}

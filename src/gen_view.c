@@ -252,7 +252,8 @@ void doc_stress(struct doc *d, const struct snapshot *snap, const struct gen_vie
 	add_line(d, LS_TITLE, xasprintf(_("Traffic generator: %zu-byte messages, %s, %s, %.0f s: %s"),
 					p->msg_size, p->pattern == GEN_PINGPONG ? "pingpong" : "stream",
 					p->rate ? _("rate-limited") : _("as fast as possible"), p->duration,
-					err ? _("failed") : v->state > 0 ? _("running") : _("finished")));
+					err ? _("failed") : v->state > 0 ? _("running") :
+					v->stopped ? _("stopped") : _("finished")));
 	if (err)
 		add_line(d, LS_STALE, xasprintf("  %s", err));
 	add_line(d, LS_COLUMNS, xasprintf("  %-15s %5s %11s %9s %9s %9s %6s %6s  %s", _("MECHANISM"), _("PAIRS"),
@@ -260,7 +261,8 @@ void doc_stress(struct doc *d, const struct snapshot *snap, const struct gen_vie
 					  _("RATE, LAST REFRESHES")));
 	for (size_t i = 0; i < n; i++) {
 		const struct gen_result *r = &res[i];
-		double now_rate = v->nsamples ? v->rate[r->mech][GEN_SPARK - 1] : r->msgs_per_s;
+		/* the last refresh's rate while it runs, the run's average once it is over */
+		double now_rate = v->nsamples && v->state > 0 ? v->rate[r->mech][GEN_SPARK - 1] : r->msgs_per_s;
 		char p50[16], p99[16];
 		struct strbuf b = { 0 };
 

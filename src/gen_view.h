@@ -16,6 +16,7 @@
 struct gen_view {
 	struct gen_run *run;
 	int state;                  /* gen_poll's last answer */
+	bool stopped;               /* stopped before its end (G) */
 	double t_last;              /* time of the last sample, 0 none */
 	uint64_t last[GEN_MECH_COUNT];
 	double cpu_last[GEN_MECH_COUNT];

@@ -239,12 +239,13 @@ static int producer(struct gen_chan *c, struct gen_stats *st, uint64_t deadline,
 	for (;;) {
 		uint64_t now = gen_now_ns();
 
-		if (now >= deadline)
+		/* at least one message, however late this worker got the processor */
+		if (now >= deadline && seq > 0)
 			break;
 		if (rate) {
 			uint64_t due = t0 + (uint64_t)((double)seq * 1e9 / (double)rate);
 
-			if (due >= deadline)
+			if (due >= deadline && seq > 0)
 				break;
 			if (due > now) {
 				sleep_until(due);

@@ -174,8 +174,8 @@ static void usage(void)
 		"                            pingpong (each message sent back: round trips)\n"), stdout);
 	fputs(_("     --duration SECONDS   with --generate: how long (default 10)\n"), stdout);
 	fputs(_("     --generate-cleanup[=PID]\n"
-		"                          remove what generators that are no longer running\n"
-		"                            left behind (only generator PID's if given; with\n"
+		"                          remove what generators no longer running left\n"
+		"                            behind (only generator PID's if given; with\n"
 		"                            --dry-run: only list it), and exit\n"), stdout);
 	fputs(_(" -h, --help               show this help and exit\n"), stdout);
 	fputs(_(" -V, --version            show the version and exit\n"), stdout);

@@ -2086,6 +2086,7 @@ static enum reaction handle_key(struct tui *t, wint_t wc, bool fkey)
 	case 'G':
 		if (t->gv.run && t->gv.state > 0) {
 			t->gv.state = 0;
+			t->gv.stopped = true;
 			gen_stop(t->gv.run);
 			set_status(t, "%s", _("generator stopped; its objects are removed"));
 			if (v->type == V_STRESS)

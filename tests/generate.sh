@@ -91,6 +91,15 @@ check "a message larger than kernel.msgmax: exit 1, the limit named" \
 	sh -c "[ $rc -eq 1 ] && grep -q 'limit: kernel.msgmax' '$TMPD/lim.err'"
 left=$($GC leftovers $$)
 check "nothing created before the limit was seen" [ -z "$left" ]
+# a kernel refusal names the limit it means
+prlimit --msgqueue=1000 "$IPCTOP" --generate posix-mq --duration 0.1 >"$TMPD/lim.out" 2>"$TMPD/lim.err"
+rc=$?
+check "RLIMIT_MSGQUEUE too small for a queue: exit 1, the limit named ($(cat "$TMPD/lim.err"))" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'limit hit: RLIMIT_MSGQUEUE' '$TMPD/lim.err'"
+prlimit --nofile=6 "$IPCTOP" --generate pipe,tcp --duration 0.1 >"$TMPD/lim.out" 2>"$TMPD/lim.err"
+rc=$?
+check "RLIMIT_NOFILE too small: exit 1, the limit named ($(cat "$TMPD/lim.err"))" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'limit hit: RLIMIT_NOFILE' '$TMPD/lim.err'"
 
 # ---- interrupted at several moments ----
 # start_gen: a generator in the background; GEN is its pid. A background command of a
@@ -100,6 +109,13 @@ start_gen() {
 		>"$TMPD/int.out" 2>"$TMPD/int.err" &
 	GEN=$!
 	GEN_PIDS="$GEN_PIDS $GEN"
+}
+# wait_exec: until the generator's process is ipctop (env has exec'd it)
+wait_exec() {
+	i=0
+	while [ "$(cat "/proc/$GEN/comm" 2>/dev/null)" != ipctop ] && [ $i -lt 500 ]; do
+		i=$((i + 1)); sleep 0.01
+	done
 }
 # workers GENPID: pid:starttime (field 22 of stat) of each child of the generator
 workers() {
@@ -132,6 +148,7 @@ for sig in INT TERM HUP; do
 			wait_workers 24 || not_ok "SIG$sig: the 24 workers started"
 			sleep 0.1
 		else
+			wait_exec      # before it, the shell's child would ignore SIGINT
 			sleep "$delay"
 		fi
 		kill -"$sig" "$GEN"
@@ -148,7 +165,12 @@ done
 # a worker killed: the run stops with an error naming it, and nothing is left
 start_gen --pattern pingpong
 wait_workers 24 || not_ok "the 24 workers started"
-victim=$(echo "$WORKERS" | sed -n 5p | cut -d: -f1)
+# the first worker still there (a SIGKILL to a pid that is gone would test nothing)
+victim=""
+for w in $(echo "$WORKERS" | sed 's/:.*//'); do
+	kill -0 "$w" 2>/dev/null && { victim=$w; break; }
+done
+echo "# workers: $(echo $WORKERS); victim $victim"
 kill -KILL "$victim"
 wait_gone
 rc=$?

@@ -45,9 +45,9 @@ keys g
 check "g opens the generator's prompt" wait_screen "Generate: .*Enter: start"
 i=0
 while [ $i -lt 80 ]; do tm send-keys -t t BSpace; i=$((i + 1)); done
-type_text "pipe,posix-mq:2,sysv-shm,unix-stream,eventfd --rate 5000 --duration 30"
+type_text "pipe,posix-mq:2,sysv-shm,unix-stream,eventfd --rate 5000 --duration 600"
 keys Enter
-check "the stress view opens" wait_screen "Traffic generator: 64-byte messages, stream, rate-limited, 30 s: running"
+check "the stress view opens" wait_screen "Traffic generator: 64-byte messages, stream, rate-limited, 600 s: running"
 check "a row per mechanism, posix-mq with its 2 pairs" wait_screen "posix-mq  *2 "
 # the rate shown settles near 5000 per pair: some traffic, not more than the limit allows
 check "the live rate is shown (a sparkline after two refreshes)" \
@@ -62,14 +62,14 @@ left=$($PY "$TESTS_SRCDIR/gen_check.py" leftovers "$IPCTOP_PID")
 check "its objects exist while it runs" [ -n "$left" ]
 
 keys G
-check "G stops it" wait_screen "generator stopped"
+check "G stops it" wait_screen "rate-limited, 600 s: stopped"
 left=$($PY "$TESTS_SRCDIR/gen_check.py" leftovers "$IPCTOP_PID" $WORKERS)
 check "stopped: no object and no worker left ($(echo $left))" [ -z "$left" ]
 
 # again, and quit while it runs
 keys g
 keys Enter
-check "g and Enter start it again with the same line" wait_screen "rate-limited, 30 s: running"
+check "g and Enter start it again with the same line" wait_screen "rate-limited, 600 s: running"
 sleep 0.5
 WORKERS=$(workers "$IPCTOP_PID")
 keys q
