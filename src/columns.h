@@ -66,6 +66,7 @@ enum col_cond {
 	CC_REMOTE,    /* remote != NULL */
 	CC_SIZE,      /* has_size */
 	CC_STAT,      /* has_stat */
+	CC_NS,        /* ipc_ns != 0 */
 };
 
 struct column {

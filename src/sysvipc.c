@@ -8,6 +8,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <unistd.h>
 
 #include "nls.h"
 #include "parse.h"
@@ -23,16 +24,21 @@ union semun {
 	unsigned short *array;
 };
 
-static int sysv_read(struct snapshot *snap, const char *path, struct sysv_table *t)
+/* The table from path, or (fd >= 0) from fd, which is closed: the file opened by a
+ * child in another IPC namespace (the kernel shows the opener's namespace). */
+static int sysv_read(struct snapshot *snap, const char *path, int fd, struct sysv_table *t)
 {
 	size_t len;
-	char *buf = read_file_at(-1, path, SYSVIPC_MAX, &len);
+	char *buf = fd >= 0 ? read_fd(fd, SYSVIPC_MAX, &len) : read_file_at(-1, path, SYSVIPC_MAX, &len);
+	int e = errno;
 
+	if (fd >= 0)
+		close(fd);
 	if (!buf) {
-		if (errno == ENOENT)
+		if (e == ENOENT)
 			snapshot_note(snap, path, _("not present: this kernel has no SysV IPC (CONFIG_SYSVIPC)"));
 		else
-			snapshot_note(snap, path, _("cannot read: %s"), strerror(errno));
+			snapshot_note(snap, path, _("cannot read: %s"), strerror(e));
 		return -1;
 	}
 	int rc = sysv_parse(buf, len, t);
@@ -61,11 +67,13 @@ static void sysv_common(struct ipc_object *o, const struct sysv_record *r)
 	o->persistence = PERSIST_KERNEL;
 }
 
-void sysv_msg_collect(struct snapshot *snap)
+/* ns: the objects' IPC namespace; foreign: not ours, so msgctl/semctl (which address
+ * ours) are not asked */
+static void msg_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign)
 {
 	struct sysv_table t;
 
-	if (sysv_read(snap, "/proc/sysvipc/msg", &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/msg", fd, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -79,8 +87,9 @@ void sysv_msg_collect(struct snapshot *snap)
 		o->lpid = (pid_t)r->v[SF_LRPID];
 		o->time_a = (int64_t)r->v[SF_STIME];
 		o->time_b = (int64_t)r->v[SF_RTIME];
+		o->ipc_ns = ns;
 		/* the queue's byte limit is only in msgctl; skip if the id was reused meanwhile */
-		if (msgctl(o->id, IPC_STAT, &ds) == 0 && ds.msg_perm.__key == o->key) {
+		if (!foreign && msgctl(o->id, IPC_STAT, &ds) == 0 && ds.msg_perm.__key == o->key) {
 			o->max_size = ds.msg_qbytes;
 			o->has_attr = true;
 		}
@@ -88,11 +97,11 @@ void sysv_msg_collect(struct snapshot *snap)
 	sysv_table_free(&t);
 }
 
-void sysv_shm_collect(struct snapshot *snap)
+static void shm_collect(struct snapshot *snap, int fd, uint64_t ns)
 {
 	struct sysv_table t;
 
-	if (sysv_read(snap, "/proc/sysvipc/shm", &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/shm", fd, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -105,6 +114,7 @@ void sysv_shm_collect(struct snapshot *snap)
 		o->lpid = (pid_t)r->v[SF_LPID];
 		o->time_a = (int64_t)r->v[SF_ATIME];
 		o->time_b = (int64_t)r->v[SF_DTIME];
+		o->ipc_ns = ns;
 		if ((r->has & (1u << SF_RSS)) && (r->has & (1u << SF_SWAP))) {
 			o->has_rss = true;
 			o->rss = r->v[SF_RSS];
@@ -156,11 +166,11 @@ static void sysv_sem_values(struct ipc_object *o)
 	free(vals);
 }
 
-void sysv_sem_collect(struct snapshot *snap)
+static void sem_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign)
 {
 	struct sysv_table t;
 
-	if (sysv_read(snap, "/proc/sysvipc/sem", &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/sem", fd, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -169,7 +179,41 @@ void sysv_sem_collect(struct snapshot *snap)
 		sysv_common(o, r);
 		o->count = r->v[SF_NSEMS];
 		o->time_a = (int64_t)r->v[SF_OTIME];
-		sysv_sem_values(o);
+		o->ipc_ns = ns;
+		if (!foreign)
+			sysv_sem_values(o);
 	}
 	sysv_table_free(&t);
+}
+
+void sysv_msg_collect(struct snapshot *snap)
+{
+	msg_collect(snap, -1, snap->own_ipc_ns, false);
+}
+
+void sysv_shm_collect(struct snapshot *snap)
+{
+	shm_collect(snap, -1, snap->own_ipc_ns);
+}
+
+void sysv_sem_collect(struct snapshot *snap)
+{
+	sem_collect(snap, -1, snap->own_ipc_ns, false);
+}
+
+/* FIXME: a queue's msg_qbytes and a set's semaphore values in another namespace are not
+ * read (they need msgctl/semctl inside it); shown as unknown */
+void sysv_msg_collect_fd(struct snapshot *snap, int fd, uint64_t ns)
+{
+	msg_collect(snap, fd, ns, true);
+}
+
+void sysv_shm_collect_fd(struct snapshot *snap, int fd, uint64_t ns)
+{
+	shm_collect(snap, fd, ns);
+}
+
+void sysv_sem_collect_fd(struct snapshot *snap, int fd, uint64_t ns)
+{
+	sem_collect(snap, fd, ns, true);
 }

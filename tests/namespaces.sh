@@ -1,0 +1,127 @@
+#!/bin/sh
+# IPC namespaces: a namespace of our own (unshare --ipc --mount, with its own /dev/shm)
+# holds SysV objects and POSIX queues and shared memory with the SAME keys and names as
+# objects this test makes on the host. ipctop shows both, each in its namespace with its
+# own holders; --namespace picks one; --remove in a namespace removes that one only.
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+require_root
+unshare --ipc --mount --fork true 2>/dev/null || skip_all "cannot make namespaces (unshare)"
+
+# SysV keys of a range no other helper uses (those are 0x1b0cXXXX), the same in both
+key=$(printf '0x1b0d%03x0' $(($$ & 0xfff)))
+specs="sysv_msg:0600:2:10 sysv_shm:0600:4096:1 sysv_sem:0600:3,4 posix_mq:0600:q:4:16:1 posix_shm_map:0600:s:100:1"
+
+# shellcheck disable=SC2086
+start_objects host -k "$key" $specs || { not_ok "host objects made"; done_testing; exit 1; }
+ok "host objects made"
+
+mkfifo "$TMPD/ns.in"
+# shellcheck disable=SC2016,SC2086
+unshare --ipc --mount --kill-child=TERM sh -c \
+	'mount -t tmpfs -o size=1m,mode=1777 tmpfs /dev/shm && exec "$0" "$@"' \
+	"$MKOBJ" -p "$IPCTOP_TEST_PREFIX" -k "$key" $specs \
+	<"$TMPD/ns.in" >"$TMPD/ns.out" 2>"$TMPD/ns.err" &
+MKOBJ_PIDS="$MKOBJ_PIDS $!"
+exec 8>"$TMPD/ns.in"
+i=0
+while ! grep -q '^READY' "$TMPD/ns.out" 2>/dev/null && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
+nspid=$(sed -n 's/^READY \([0-9]*\)$/\1/p' "$TMPD/ns.out")
+[ -n "$nspid" ] || { cat "$TMPD/ns.err" | sed 's/^/# /'; not_ok "namespace objects made"; done_testing; exit 1; }
+ok "namespace objects made (helper $nspid)"
+grep -v '^READY' "$TMPD/ns.out" >"$TMPD/ns.objs"
+
+host_ns=$(stat -L -c %i /proc/self/ns/ipc)
+ns_ns=$(stat -L -c %i "/proc/$nspid/ns/ipc")
+check "the helper is in another IPC namespace" [ "$host_ns" != "$ns_ns" ]
+
+# check.py JSON NAME: each of our objects twice, once per namespace, with its holders
+cat >"$TMPD/check.py" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+prefix, key, host_ns, ns_ns, host_pid, ns_pid, want = sys.argv[2:9]
+key, host_ns, ns_ns = int(key, 0), int(host_ns), int(ns_ns)
+want = want.split(",")        # the namespaces expected: host, ns
+def tap(ok, d): print(("ok - " if ok else "not ok - ") + d)
+def ours(o):
+    if o["kind"].startswith("sysv_"):
+        return key <= o["key"] < key + 16
+    return (o.get("name") or "").startswith(prefix)
+objs = [o for o in doc["objects"] if ours(o)]
+for kind in ("sysv_msg", "sysv_shm", "sysv_sem", "posix_mq", "posix_shm"):
+    got = sorted((o["ipc_ns"] for o in objs if o["kind"] == kind), key=str)
+    exp = sorted(([host_ns] if "host" in want else []) + ([ns_ns] if "ns" in want else []), key=str)
+    tap(got == exp, "%s: one in each namespace asked for (%s), got %s" % (kind, ",".join(want), got))
+    names = {(o.get("key"), o.get("name")) for o in objs if o["kind"] == kind}
+    tap(len(names) <= 1, "%s: the same key or name in both" % kind)
+    for o in objs:
+        if o["kind"] != kind or "holders" not in o:
+            continue
+        pids = {h["pid"] for h in o["holders"]}
+        mine, other = (host_pid, ns_pid) if o["ipc_ns"] == host_ns else (ns_pid, host_pid)
+        where = "host" if o["ipc_ns"] == host_ns else "namespace"
+        tap(int(mine) in pids and int(other) not in pids,
+            "%s in the %s: held by its own helper %s only, holders %s" % (kind, where, mine, sorted(pids)))
+    if "ns" in want:
+        tap(all(o["container"] is None for o in objs), "%s: no container (not in one)" % kind)
+PY
+"$IPCTOP" -J --only=sysv,posix >"$TMPD/all.json" 2>"$TMPD/err"
+check "ipctop -J exits 0" [ $? -eq 0 ]
+sed 's/^/# stderr: /' "$TMPD/err"
+run_tap python3 "$TMPD/check.py" "$TMPD/all.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host,ns
+
+"$IPCTOP" -J --only=sysv,posix --namespace "$ns_ns" >"$TMPD/ns.json"
+run_tap python3 "$TMPD/check.py" "$TMPD/ns.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns
+"$IPCTOP" -J --only=sysv,posix --namespace own >"$TMPD/own.json"
+run_tap python3 "$TMPD/check.py" "$TMPD/own.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host
+
+# text: the NS column tells them apart
+"$IPCTOP" -b --only=posix_mq >"$TMPD/out.txt"
+check "text: the NS column header" grep -q ' NS ' "$TMPD/out.txt"
+check "text: the host queue with its namespace" grep -q " $host_ns .*${IPCTOP_TEST_PREFIX}q" "$TMPD/out.txt"
+check "text: the namespace's queue with its namespace" grep -q " $ns_ns .*${IPCTOP_TEST_PREFIX}q" "$TMPD/out.txt"
+
+# removal: ambiguous without --namespace; with it, that one only
+keyd=$(printf '%d' "$key")
+"$IPCTOP" --remove "sysv_msg:key:$key" >/dev/null 2>"$TMPD/err"
+check "--remove of a key in two namespaces: refused" [ $? -eq 1 ]
+check "--remove of a key in two namespaces: says why" grep -q "names 2 different objects" "$TMPD/err"
+"$IPCTOP" --namespace "$ns_ns" --remove "sysv_msg:key:$key" "sysv_sem:key:$((keyd + 2))" \
+	"sysv_shm:key:$((keyd + 1))" "posix_mq:${IPCTOP_TEST_PREFIX}q" "posix_shm:${IPCTOP_TEST_PREFIX}s" \
+	>"$TMPD/rm.out" 2>"$TMPD/rm.err"
+check "--namespace NS --remove: exit 0" [ $? -eq 0 ]
+sed 's/^/# /' "$TMPD/rm.out" "$TMPD/rm.err"
+check "--remove: five removed" [ "$(grep -c '^removed' "$TMPD/rm.out")" -eq 5 ]
+check "--remove: each said to be in the namespace" [ "$(grep -c "in IPC namespace $ns_ns" "$TMPD/rm.out")" -eq 5 ]
+
+# the kernel's own view, each namespace read from inside it
+host_has() { grep -q "$1" "/proc/sysvipc/$2"; }
+ns_has() { nsenter --ipc --target "$nspid" cat "/proc/sysvipc/$2" | grep -q "$1"; }
+kpat=$(printf ' *%d ' "$key")
+check "host SysV queue still there" host_has "^$kpat" msg
+check "namespace SysV queue gone" sh -c "! nsenter --ipc --target $nspid cat /proc/sysvipc/msg | grep -q '^$kpat'"
+check "namespace SysV set gone" sh -c "! nsenter --ipc --target $nspid cat /proc/sysvipc/sem | grep -q '^ *$((keyd + 2)) '"
+check "host SysV set still there" host_has "^ *$((keyd + 2)) " sem
+"$IPCTOP" -J --only=sysv,posix >"$TMPD/after.json"
+# IPC_RMID of an attached segment makes its key IPC_PRIVATE: find ours by namespace and holder
+check "after: the namespace's segment is marked for removal (still attached), the host's not" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); key = int(sys.argv[2], 0); host, ns = int(sys.argv[3]), int(sys.argv[4])
+nspid = int(sys.argv[5])
+segs = [o for o in d["objects"] if o["kind"] == "sysv_shm"]
+hostseg = [o["marked_for_removal"] for o in segs if o["key"] == key + 1]
+nsseg = [(o["marked_for_removal"], o["key"]) for o in segs
+         if o["ipc_ns"] == ns and nspid in {h["pid"] for h in o["holders"]}]
+sys.exit(0 if hostseg == [False] and nsseg == [(True, 0)] else 1)' "$TMPD/after.json" "$key" "$host_ns" "$ns_ns" "$nspid"
+
+check "after: POSIX queue and shm only on the host" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); p = sys.argv[2]; host = int(sys.argv[3])
+left = [(o["kind"], o["ipc_ns"]) for o in d["objects"] if o["kind"] in ("posix_mq", "posix_shm") and (o["name"] or "").startswith(p)]
+sys.exit(0 if sorted(left) == [("posix_mq", host), ("posix_shm", host)] else 1)' "$TMPD/after.json" "$IPCTOP_TEST_PREFIX" "$host_ns"
+check "host POSIX shm file still there" [ -e "/dev/shm/${IPCTOP_TEST_PREFIX}s" ]
+check "namespace POSIX shm file gone" sh -c "! nsenter --mount --target $nspid test -e /dev/shm/${IPCTOP_TEST_PREFIX}s"
+
+exec 8>&-
+stop_objects
+check "nothing of ours left on the host" [ -z "$(leftovers)" ]
+done_testing
