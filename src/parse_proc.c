@@ -843,6 +843,17 @@ static bool container_id(const char *s, size_t len)
 	return len == 64 && hex_run(s, len) == 64;
 }
 
+/* A machine or container name: not empty, no NUL or control byte. */
+static bool plain_name(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 /* One path component: the runtime and id it names, or false. */
 static bool component_container(const char *c, size_t n, const char *prev, size_t prevn,
 				bool kube, char *out, size_t outlen)
@@ -866,13 +877,13 @@ static bool component_container(const char *c, size_t n, const char *prev, size_
 				return true;
 			}
 		/* systemd-nspawn registers machine-NAME.scope */
-		if (cg_prefix(c, body, "machine-", &pl) && body > pl) {
+		if (cg_prefix(c, body, "machine-", &pl) && plain_name(c + pl, body - pl)) {
 			set_container(out, outlen, "nspawn", c + pl, body - pl);
 			return true;
 		}
 	}
 	if (cg_prefix(c, n, "systemd-nspawn@", &pl) && has_suffix(c, n, ".service") &&
-	    n > pl + strlen(".service")) {
+	    n > pl + strlen(".service") && plain_name(c + pl, n - pl - strlen(".service"))) {
 		set_container(out, outlen, "nspawn", c + pl, n - pl - strlen(".service"));
 		return true;
 	}
@@ -887,7 +898,7 @@ static bool component_container(const char *c, size_t n, const char *prev, size_
 			return true;
 		}
 	}
-	if (prev && prevn == 3 && memcmp(prev, "lxc", 3) == 0 && n > 0) {
+	if (prev && prevn == 3 && memcmp(prev, "lxc", 3) == 0 && plain_name(c, n)) {
 		set_container(out, outlen, "lxc", c, n);
 		return true;
 	}
