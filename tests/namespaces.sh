@@ -30,6 +30,31 @@ nspid=$(sed -n 's/^READY \([0-9]*\)$/\1/p' "$TMPD/ns.out")
 ok "namespace objects made (helper $nspid)"
 grep -v '^READY' "$TMPD/ns.out" >"$TMPD/ns.objs"
 
+# the namespace's helper in a cgroup named as docker names a container's (cgroup v1
+# cgroupfs driver: .../docker/ID), so ipctop can tell the container
+cid=$(printf '0123456789abcdef%.0s' 1 2 3)$(printf '%016x' $$)
+cgdir=
+for root in /sys/fs/cgroup/pids /sys/fs/cgroup; do
+	case $(stat -f -c %T "$root" 2>/dev/null) in cgroupfs|cgroup2fs) ;; *) continue ;; esac
+	if mkdir -p "$root/ipctop-test-$$/docker/$cid" 2>/dev/null &&
+		echo "$nspid" >"$root/ipctop-test-$$/docker/$cid/cgroup.procs" 2>/dev/null; then
+		cgdir=$root/ipctop-test-$$
+		break
+	fi
+	rmdir "$root/ipctop-test-$$/docker/$cid" "$root/ipctop-test-$$/docker" "$root/ipctop-test-$$" 2>/dev/null
+done
+cg_cleanup() {
+	[ -n "$cgdir" ] || return 0
+	# empty once the helper has exited
+	i=0
+	while ! rmdir "$cgdir/docker/$cid" 2>/dev/null && [ $i -lt 250 ]; do i=$((i + 1)); sleep 0.02; done
+	rmdir "$cgdir/docker" "$cgdir" 2>/dev/null
+}
+trap 'cleanup; cg_cleanup' EXIT
+container=
+[ -n "$cgdir" ] && container=docker:$(echo "$cid" | cut -c1-12)
+echo "# container: ${container:-none (no cgroup hierarchy to make one in)}"
+
 host_ns=$(stat -L -c %i /proc/self/ns/ipc)
 ns_ns=$(stat -L -c %i "/proc/$nspid/ns/ipc")
 check "the helper is in another IPC namespace" [ "$host_ns" != "$ns_ns" ]
@@ -38,7 +63,8 @@ check "the helper is in another IPC namespace" [ "$host_ns" != "$ns_ns" ]
 cat >"$TMPD/check.py" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-prefix, key, host_ns, ns_ns, host_pid, ns_pid, want = sys.argv[2:9]
+prefix, key, host_ns, ns_ns, host_pid, ns_pid, want, container = sys.argv[2:10]
+container = container or None
 key, host_ns, ns_ns = int(key, 0), int(host_ns), int(ns_ns)
 want = want.split(",")        # the namespaces expected: host, ns
 def tap(ok, d): print(("ok - " if ok else "not ok - ") + d)
@@ -61,18 +87,32 @@ for kind in ("sysv_msg", "sysv_shm", "sysv_sem", "posix_mq", "posix_shm"):
         where = "host" if o["ipc_ns"] == host_ns else "namespace"
         tap(int(mine) in pids and int(other) not in pids,
             "%s in the %s: held by its own helper %s only, holders %s" % (kind, where, mine, sorted(pids)))
-    if "ns" in want:
-        tap(all(o["container"] is None for o in objs), "%s: no container (not in one)" % kind)
+    for o in objs:
+        if o["kind"] == kind:
+            exp = container if o["ipc_ns"] == ns_ns else None
+            tap(o["container"] == exp, "%s: container %s" % (kind, exp))
 PY
 "$IPCTOP" -J --only=sysv,posix >"$TMPD/all.json" 2>"$TMPD/err"
 check "ipctop -J exits 0" [ $? -eq 0 ]
 sed 's/^/# stderr: /' "$TMPD/err"
-run_tap python3 "$TMPD/check.py" "$TMPD/all.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host,ns
+run_tap python3 "$TMPD/check.py" "$TMPD/all.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host,ns "$container"
 
 "$IPCTOP" -J --only=sysv,posix --namespace "$ns_ns" >"$TMPD/ns.json"
-run_tap python3 "$TMPD/check.py" "$TMPD/ns.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns
+run_tap python3 "$TMPD/check.py" "$TMPD/ns.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns "$container"
 "$IPCTOP" -J --only=sysv,posix --namespace own >"$TMPD/own.json"
-run_tap python3 "$TMPD/check.py" "$TMPD/own.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host
+run_tap python3 "$TMPD/check.py" "$TMPD/own.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host "$container"
+
+if [ -n "$container" ]; then
+	"$IPCTOP" -J --only=sysv,posix --namespace "$(echo "$cid" | cut -c1-12)" >"$TMPD/cid.json"
+	run_tap python3 "$TMPD/check.py" "$TMPD/cid.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns "$container"
+fi
+
+# Prometheus: the counts per namespace, and which container each is
+"$IPCTOP" --format=prometheus --only=sysv,posix >"$TMPD/out.prom"
+check "prometheus: SysV queues counted in the namespace" grep -q "^ipctop_objects{kind=\"sysv_msg\",namespace=\"$ns_ns\"} [1-9]" "$TMPD/out.prom"
+check "prometheus: POSIX queues counted in the namespace" grep -q "^ipctop_objects{kind=\"posix_mq\",namespace=\"$ns_ns\"} [1-9]" "$TMPD/out.prom"
+check "prometheus: the namespace and its container" grep -qx "ipctop_namespace_info{namespace=\"$ns_ns\",own=\"false\",container=\"$container\"} 1" "$TMPD/out.prom"
+check "prometheus: ours" grep -qx "ipctop_namespace_info{namespace=\"$host_ns\",own=\"true\",container=\"\"} 1" "$TMPD/out.prom"
 
 # text: the NS column tells them apart
 "$IPCTOP" -b --only=posix_mq >"$TMPD/out.txt"
