@@ -120,6 +120,46 @@ check "text: the NS column header" grep -q ' NS ' "$TMPD/out.txt"
 check "text: the host queue with its namespace" grep -q " $host_ns .*${IPCTOP_TEST_PREFIX}q" "$TMPD/out.txt"
 check "text: the namespace's queue with its namespace" grep -q " $ns_ns .*${IPCTOP_TEST_PREFIX}q" "$TMPD/out.txt"
 
+# the full-screen view: the NS column, and i shows one namespace at a time
+if command -v tmux >/dev/null; then
+	sock="ipctop-ns-$$"
+	tm() { TMUX_TMPDIR=$TMPD tmux -L "$sock" -f /dev/null "$@"; }
+	trap 'tm kill-server >/dev/null 2>&1; cleanup; cg_cleanup' EXIT
+	ours_rows() { tm capture-pane -p -t t | grep -c "${IPCTOP_TEST_PREFIX}q"; }
+	wait_rows() { # wait_rows N: until N rows show our queue (10 s at most)
+		i=0
+		while [ "$(ours_rows)" != "$1" ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
+		[ "$(ours_rows)" = "$1" ]
+	}
+	tm new-session -d -s t -x 200 -y 40 "$IPCTOP -d 0.5; sleep 60"
+	sleep 0.5
+	tm send-keys -t t 3
+	check "full screen: the POSIX queue of each namespace" wait_rows 2
+	check "full screen: the NS column" sh -c "TMUX_TMPDIR=$TMPD tmux -L $sock capture-pane -p -t t | grep -q ' NS '"
+	found=
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+		tm send-keys -t t i
+		sleep 0.3
+		if tm capture-pane -p -t t | grep -q "Showing IPC namespace $ns_ns only\|\[ns $ns_ns"; then
+			found=1; break
+		fi
+	done
+	check "full screen: i reaches the namespace" [ -n "$found" ]
+	check "full screen: then only its queue" wait_rows 1
+	# the status line shows it once the message is gone
+	has_ns_mark() {
+		i=0
+		while ! tm capture-pane -p -t t | grep -qF "[ns $ns_ns${container:+ $container}]" && [ $i -lt 200 ]; do
+			i=$((i + 1)); sleep 0.05
+		done
+		[ $i -lt 200 ]
+	}
+	check "full screen: the status line names the namespace and its container" has_ns_mark
+	tm send-keys -t t Escape
+	check "full screen: Esc shows every namespace again" wait_rows 2
+	tm kill-server >/dev/null 2>&1
+fi
+
 # removal: ambiguous without --namespace; with it, that one only
 keyd=$(printf '%d' "$key")
 "$IPCTOP" --remove "sysv_msg:key:$key" >/dev/null 2>"$TMPD/err"
