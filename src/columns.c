@@ -53,6 +53,7 @@ enum {
 	C_BUS_NAME, C_DBUS_BUS, C_DBUS_UNIQUE, C_DBUS_NAMES, C_DBUS_QUEUED, C_DBUS_USER, C_DBUS_UID,
 	C_DBUS_SOCKET, C_DBUS_DAEMON_SOCKET, C_DBUS_SOCKETS, C_DBUS_MATCHES, C_DBUS_IN_MSGS,
 	C_DBUS_OUT_MSGS, C_DBUS_IN_BYTES, C_DBUS_OUT_BYTES, C_DBUS_RULES,
+	C_IPC_NS, C_CONTAINER,
 	C_COUNT
 };
 
@@ -195,6 +196,8 @@ const struct column columns[] = {
 	[C_DBUS_IN_BYTES] = { "incoming_bytes", "IN-BYTES", CT_U32, F(dbus_in_bytes), CC_DBUS_STATS, 0, N_("bytes of those incoming messages") },
 	[C_DBUS_OUT_BYTES] = { "outgoing_bytes", "OUT-BYTES", CT_U32, F(dbus_out_bytes), CC_DBUS_STATS, 0, N_("bytes of those outgoing messages") },
 	[C_DBUS_RULES] = { "match_rule_list", "RULES", CT_STRLIST, F(dbus_rules), CC_DBUS_RULES, 0, N_("its match rules (Debug.Stats GetAllMatchRules)") },
+	[C_IPC_NS]     = { "ipc_ns", "NS", CT_U64, F(ipc_ns), CC_NS, 0, N_("IPC namespace (the inode of /proc/PID/ns/ipc of its processes); POSIX shm and semaphores: of the processes whose /dev/shm holds it") },
+	[C_CONTAINER]  = { "container", "CONTAINER", CT_STRPTR, F(container), CC_NS, 0, N_("container of the namespace's processes (runtime:short id, from their cgroup), none for the host") },
 };
 const size_t ncolumns = C_COUNT;
 
@@ -203,52 +206,52 @@ const size_t ncolumns = C_COUNT;
 static const int sysv_msg_cols[] = {
 	C_KEY, C_ID, C_OWNER, C_UID, C_GROUP, C_GID, C_CREATOR, C_CUID, C_CGROUP, C_CGID,
 	C_MODE, C_PERMS, C_MESSAGES, C_USED_BYTES, C_MAX_BYTES, C_LSPID, C_LSPID_CMD, C_LRPID,
-	C_LRPID_CMD, C_SEND_TIME, C_RECV_TIME, C_CHANGE_TIME, C_PERSISTENCE, C_STALE, END
+	C_LRPID_CMD, C_SEND_TIME, C_RECV_TIME, C_CHANGE_TIME, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_STALE, END
 };
 static const int sysv_msg_defaults[] = {
 	C_KEY, C_ID, C_OWNER, C_PERMS, C_MESSAGES, C_USED_BYTES, C_MAX_BYTES, C_LSPID, C_LSPID_CMD,
-	C_LRPID, C_LRPID_CMD, C_SEND_TIME, C_RECV_TIME, C_STALE, END
+	C_LRPID, C_LRPID_CMD, C_SEND_TIME, C_RECV_TIME, C_IPC_NS, C_STALE, END
 };
 static const int sysv_shm_cols[] = {
 	C_KEY, C_ID, C_OWNER, C_UID, C_GROUP, C_GID, C_CREATOR, C_CUID, C_CGROUP, C_CGID,
 	C_MODE, C_PERMS, C_SIZE, C_NATTCH, C_CPID, C_CPID_CMD, C_LPID, C_LPID_CMD, C_ATTACH_TIME, C_DETACH_TIME,
-	C_CHANGE_TIME, C_RSS, C_SWAP, C_DEST, C_LOCKED, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_CHANGE_TIME, C_RSS, C_SWAP, C_DEST, C_LOCKED, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int sysv_shm_defaults[] = {
 	C_KEY, C_ID, C_OWNER, C_PERMS, C_SIZE, C_NATTCH, C_CPID, C_CPID_CMD, C_LPID, C_RSS, C_DEST,
-	C_ATTACH_TIME, C_DETACH_TIME, C_STALE, C_HOLDERS, END
+	C_ATTACH_TIME, C_DETACH_TIME, C_IPC_NS, C_STALE, C_HOLDERS, END
 };
 static const int sysv_sem_cols[] = {
 	C_KEY, C_ID, C_OWNER, C_UID, C_GROUP, C_GID, C_CREATOR, C_CUID, C_CGROUP, C_CGID,
 	C_MODE, C_PERMS, C_NSEMS, C_NCNT, C_ZCNT, C_SEMS, C_OP_TIME, C_CHANGE_TIME,
-	C_PERSISTENCE, C_STALE, END
+	C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_STALE, END
 };
 static const int sysv_sem_defaults[] = {
 	C_KEY, C_ID, C_OWNER, C_PERMS, C_NSEMS, C_NCNT, C_ZCNT, C_OP_TIME, C_CHANGE_TIME,
-	C_STALE, C_SEMS, END
+	C_IPC_NS, C_STALE, C_SEMS, END
 };
 static const int posix_mq_cols[] = {
 	C_NAME, C_INODE, C_DEV, C_OWNER, C_UID, C_GROUP, C_GID, C_MODE, C_PERMS,
 	C_MQ_MESSAGES, C_MAX_MESSAGES, C_MSGSIZE_MAX, C_MQ_USED_BYTES, C_NOTIFY, C_NOTIFY_SIGNO,
-	C_NOTIFY_PID, C_NOTIFY_CMD, C_MODIFY_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_NOTIFY_PID, C_NOTIFY_CMD, C_MODIFY_TIME, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int posix_mq_defaults[] = {
 	C_OWNER, C_PERMS, C_MQ_MESSAGES, C_MAX_MESSAGES, C_MSGSIZE_MAX, C_MQ_USED_BYTES,
-	C_NOTIFY_PID, C_MODIFY_TIME, C_STALE, C_NAME, C_HOLDERS, END
+	C_NOTIFY_PID, C_MODIFY_TIME, C_IPC_NS, C_STALE, C_NAME, C_HOLDERS, END
 };
 static const int posix_shm_cols[] = {
 	C_NAME, C_INODE, C_DEV, C_OWNER, C_UID, C_GROUP, C_GID, C_MODE, C_PERMS, C_SIZE,
-	C_ALLOCATED, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_ALLOCATED, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int posix_shm_defaults[] = {
-	C_INODE, C_OWNER, C_PERMS, C_SIZE, C_ALLOCATED, C_MODIFY_TIME, C_STALE, C_NAME, C_HOLDERS, END
+	C_INODE, C_OWNER, C_PERMS, C_SIZE, C_ALLOCATED, C_MODIFY_TIME, C_IPC_NS, C_STALE, C_NAME, C_HOLDERS, END
 };
 static const int posix_sem_cols[] = {
 	C_NAME, C_INODE, C_DEV, C_OWNER, C_UID, C_GROUP, C_GID, C_MODE, C_PERMS, C_VALUE,
-	C_WAITERS, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_WAITERS, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int posix_sem_defaults[] = {
-	C_INODE, C_OWNER, C_PERMS, C_VALUE, C_WAITERS, C_MODIFY_TIME, C_STALE, C_NAME, C_HOLDERS, END
+	C_INODE, C_OWNER, C_PERMS, C_VALUE, C_WAITERS, C_MODIFY_TIME, C_IPC_NS, C_STALE, C_NAME, C_HOLDERS, END
 };
 static const int pipe_cols[] = {
 	C_INODE, C_FILL, C_CAPACITY, C_READERS, C_WRITERS, C_PERSISTENCE, C_HOLDERS, C_STALE, END
@@ -481,6 +484,8 @@ static bool column_valid(const struct column *c, const struct ipc_object *o)
 		return o->has_dbus_stats;
 	case CC_DBUS_RULES:
 		return o->has_dbus_rules;
+	case CC_NS:
+		return o->ipc_ns != 0;
 	}
 	return false;
 }

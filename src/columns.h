@@ -70,6 +70,7 @@ enum col_cond {
 	CC_INODE,     /* inode != 0 */
 	CC_DBUS_STATS,/* has_dbus_stats */
 	CC_DBUS_RULES,/* has_dbus_rules */
+	CC_NS,        /* ipc_ns != 0 */
 };
 
 struct column {

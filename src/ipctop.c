@@ -63,6 +63,8 @@ struct options {
 	struct gen_params gen;
 	const char *gen_option;     /* the first generator option, e.g. "--rate" */
 	const char *dbus_address;   /* --dbus-address */
+	bool all_namespaces;        /* every IPC namespace (default as root) */
+	const char *ns_only;        /* --namespace NS */
 };
 
 /* Kinds whose objects may be judged stale. */
@@ -88,6 +90,7 @@ enum {
 	OPT_PATTERN,
 	OPT_DURATION,
 	OPT_DBUS_ADDRESS,
+	OPT_NAMESPACE,
 };
 
 static const struct option long_options[] = {
@@ -98,6 +101,7 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'J' },
 	{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "columns", required_argument, NULL, 'o' },
 	{ "sort", required_argument, NULL, 's' },
@@ -148,6 +152,10 @@ static void usage(void)
 		"                            a leading '+' adds them to the defaults)\n"), stdout);
 	fputs(_(" -s, --sort COLUMN        sort each table by this column\n"), stdout);
 	fputs(_(" -r, --reverse            reverse the sort order\n"), stdout);
+	fputs(_("     --namespace NS       SysV and POSIX objects of one IPC namespace only:\n"
+		"                            its inode number, or its container (docker:ID,\n"
+		"                            the ID or name alone); 'own' for ipctop's and no\n"
+		"                            other; 'all' (default as root) for every one\n"), stdout);
 	fputs(_(" -p, --pid PID            only what this process holds or uses, with a\n"
 		"                            summary of it (repeatable)\n"), stdout);
 	fputs(_("     --list-columns       list every kind's columns and exit\n"), stdout);
@@ -425,6 +433,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 	o->gen.duration = GEN_DEFAULT_DURATION;
 	o->render.kinds = (1u << KIND_COUNT) - 1;
 	o->render.metrics_top = 5;
+	/* entering other namespaces needs root (CAP_SYS_ADMIN) */
+	o->all_namespaces = geteuid() == 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":bn:d:Jo:s:rp:ChV", long_options, NULL)) != -1) {
 		switch (c) {
@@ -463,6 +473,20 @@ static void parse_args(int argc, char **argv, struct options *o)
 				usage_error(_("invalid value for --output: empty file name"));
 			o->output = optarg;
 			o->batch = true;
+			break;
+		case OPT_NAMESPACE:
+			if (!*optarg)
+				usage_error(_("invalid value for --namespace: empty"));
+			if (strcmp(optarg, "own") == 0) {
+				o->all_namespaces = false;
+				o->ns_only = NULL;
+			} else if (strcmp(optarg, "all") == 0) {
+				o->all_namespaces = true;
+				o->ns_only = NULL;
+			} else {
+				o->all_namespaces = true;
+				o->ns_only = optarg;
+			}
 			break;
 		case OPT_METRICS_TOP: {
 			long top;
@@ -663,7 +687,8 @@ static void render(FILE *f, const struct snapshot *snap, const struct options *o
 static int run_batch(const struct options *o)
 {
 	struct collect_opts co = { .kinds = o->render.kinds, .pids = o->render.pids,
-				   .npids = o->render.npids, .dbus_address = o->dbus_address };
+				   .npids = o->render.npids, .dbus_address = o->dbus_address,
+				   .all_namespaces = o->all_namespaces, .ns_only = o->ns_only };
 	long n = o->iterations ? o->iterations : 1;
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 
@@ -740,9 +765,10 @@ static void print_notes(const struct snapshot *snap, unsigned int kinds)
 				snap->notes[i].message);
 }
 
-static struct snapshot *removal_snapshot(unsigned int kinds)
+static struct snapshot *removal_snapshot(const struct options *o, unsigned int kinds)
 {
-	struct collect_opts co = { .kinds = kinds };
+	struct collect_opts co = { .kinds = kinds, .all_namespaces = o->all_namespaces,
+				   .ns_only = o->ns_only };
 	struct snapshot *snap = snapshot_new();
 
 	snapshot_collect(snap, &co);
@@ -772,8 +798,8 @@ static const struct ipc_object *find_spec(const struct snapshot *snap, const str
 	if (!found) {
 		fprintf(stderr, _("ipctop: --remove %s: no such object\n"), esc);
 	} else if (distinct > 1) {
-		fprintf(stderr, _("ipctop: --remove %s: names %zu different objects (the same path in "
-				  "different mount namespaces?)\n"), esc, distinct);
+		fprintf(stderr, _("ipctop: --remove %s: names %zu different objects (the same key, name "
+				  "or path in different namespaces? --namespace picks one)\n"), esc, distinct);
 		found = NULL;
 	} else {
 		const char *why;
@@ -811,7 +837,7 @@ static int run_remove(const struct options *o)
 	for (size_t i = 0; i < o->nspecs; i++)
 		kinds |= KIND_BIT(o->specs[i].kind);
 
-	struct snapshot *snap = removal_snapshot(kinds);
+	struct snapshot *snap = removal_snapshot(o, kinds);
 	const struct ipc_object **targets = xcalloc(o->nspecs, sizeof(*targets));
 	unsigned int missing = 0;       /* kinds of the specs not found */
 	int rc = EXIT_SUCCESS;
@@ -893,7 +919,7 @@ static int run_remove_stale(const struct options *o)
 {
 	bool utf8 = output_utf8();
 	unsigned int kinds = o->render.kinds & STALE_KINDS;
-	struct snapshot *snap = removal_snapshot(kinds);
+	struct snapshot *snap = removal_snapshot(o, kinds);
 	int rc = EXIT_SUCCESS;
 	bool unjudged = false;
 
@@ -1023,7 +1049,8 @@ int main(int argc, char **argv)
 		rc = run_batch(&o);
 	} else {
 		struct collect_opts co = { .kinds = o.render.kinds, .pids = o.render.pids,
-					   .npids = o.render.npids, .dbus_address = o.dbus_address };
+					   .npids = o.render.npids, .dbus_address = o.dbus_address,
+					   .all_namespaces = o.all_namespaces, .ns_only = o.ns_only };
 		const char *no_color = getenv("NO_COLOR");   /* no-color.org: set and not empty */
 		struct tui_opts to = { .delay = o.delay, .readonly = o.readonly,
 				       .monochrome = o.monochrome || (no_color && *no_color) };

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -801,4 +802,157 @@ int mountinfo_parse_line(const char *line, size_t len, unsigned int *major, unsi
 	*major = (unsigned int)ma;
 	*minor = (unsigned int)mi;
 	return 0;
+}
+
+/* ---- /proc/PID/cgroup: the container ---- */
+
+#define CONTAINER_ID_SHORT 12
+
+static size_t hex_run(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+		n++;
+	return n;
+}
+
+static bool cg_prefix(const char *s, size_t len, const char *prefix, size_t *plen)
+{
+	*plen = strlen(prefix);
+	return len >= *plen && memcmp(s, prefix, *plen) == 0;
+}
+
+static bool has_suffix(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+static void set_container(char *out, size_t outlen, const char *runtime, const char *id, size_t idlen)
+{
+	if (outlen == 0)
+		return;
+	snprintf(out, outlen, "%s:%.*s", runtime, (int)idlen, id);
+}
+
+/* A container id: 64 hex digits (docker, podman, containerd, cri-o all use them). */
+static bool container_id(const char *s, size_t len)
+{
+	return len == 64 && hex_run(s, len) == 64;
+}
+
+/* A machine or container name: not empty, no NUL or control byte. */
+static bool plain_name(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* One path component: the runtime and id it names, or false. */
+static bool component_container(const char *c, size_t n, const char *prev, size_t prevn,
+				bool kube, char *out, size_t outlen)
+{
+	static const struct { const char *prefix, *runtime; } scopes[] = {
+		{ "docker-", "docker" },
+		{ "libpod-", "podman" },
+		{ "cri-containerd-", "containerd" },
+		{ "crio-", "crio" },
+	};
+	size_t pl;
+
+	/* systemd cgroup driver: PREFIX<id>.scope */
+	if (has_suffix(c, n, ".scope")) {
+		size_t body = n - strlen(".scope");
+
+		for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
+			if (cg_prefix(c, body, scopes[i].prefix, &pl) && container_id(c + pl, body - pl)) {
+				set_container(out, outlen, kube ? "kubepods" : scopes[i].runtime, c + pl,
+					      CONTAINER_ID_SHORT);
+				return true;
+			}
+		/* systemd-nspawn registers machine-NAME.scope */
+		if (cg_prefix(c, body, "machine-", &pl) && plain_name(c + pl, body - pl)) {
+			set_container(out, outlen, "nspawn", c + pl, body - pl);
+			return true;
+		}
+	}
+	if (cg_prefix(c, n, "systemd-nspawn@", &pl) && has_suffix(c, n, ".service") &&
+	    n > pl + strlen(".service") && plain_name(c + pl, n - pl - strlen(".service"))) {
+		set_container(out, outlen, "nspawn", c + pl, n - pl - strlen(".service"));
+		return true;
+	}
+	/* cgroupfs driver: /docker/<id>, /kubepods/.../<id>, /lxc/NAME */
+	if (container_id(c, n) && prev) {
+		if (kube) {
+			set_container(out, outlen, "kubepods", c, CONTAINER_ID_SHORT);
+			return true;
+		}
+		if (prevn == 6 && memcmp(prev, "docker", 6) == 0) {
+			set_container(out, outlen, "docker", c, CONTAINER_ID_SHORT);
+			return true;
+		}
+	}
+	if (prev && prevn == 3 && memcmp(prev, "lxc", 3) == 0 && plain_name(c, n)) {
+		set_container(out, outlen, "lxc", c, n);
+		return true;
+	}
+	return false;
+}
+
+/* The container one cgroup path names (the innermost component that names one). */
+static bool path_container(const char *path, size_t len, char *out, size_t outlen)
+{
+	bool kube = false;
+	bool found = false;
+	const char *prev = NULL;
+	size_t prevn = 0;
+
+	for (size_t i = 0; i + 8 <= len; i++)
+		if (memcmp(path + i, "kubepods", 8) == 0)
+			kube = true;
+	for (size_t pos = 0; pos < len;) {
+		const char *c = path + pos;
+		const char *slash = memchr(c, '/', len - pos);
+		size_t n = slash ? (size_t)(slash - c) : len - pos;
+
+		if (n > 0) {
+			if (component_container(c, n, prev, prevn, kube, out, outlen))
+				found = true;
+			prev = c;
+			prevn = n;
+		}
+		pos += n + 1;
+	}
+	return found;
+}
+
+int cgroup_container(const char *buf, size_t len, char *out, size_t outlen)
+{
+	bool found = false;
+
+	if (outlen)
+		out[0] = '\0';
+	for (size_t pos = 0; pos < len;) {
+		const char *line = buf + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		/* HIERARCHY:CONTROLLERS:PATH; the path may hold ':' */
+		const char *c1 = memchr(line, ':', n);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - line)) : NULL;
+
+		pos += n + 1;
+		if (!c2)
+			continue;
+		const char *path = c2 + 1;
+
+		if (!found && path_container(path, n - (size_t)(path - line), out, outlen))
+			found = true;
+	}
+	return found ? 0 : -1;
 }

@@ -179,4 +179,12 @@ struct lock_entry {
 /* Returns 0, or -1 when the line is malformed. */
 int locks_parse_line(const char *line, size_t len, struct lock_entry *out);
 
+/* The container a process is in, from its /proc/PID/cgroup (v1 or v2 lines): the
+ * runtime and a short id, "docker:0123456789ab", "podman:...", "containerd:...",
+ * "crio:...", "kubepods:..." (any runtime under kubepods; the container's id),
+ * "nspawn:NAME" (systemd-nspawn, machine-NAME.scope or systemd-nspawn@NAME.service),
+ * "lxc:NAME". Writes a NUL-terminated string to out (truncated to outlen) and returns
+ * 0, or -1 when no line names a container. The innermost component wins. */
+int cgroup_container(const char *buf, size_t len, char *out, size_t outlen);
+
 #endif

@@ -26,7 +26,7 @@
  * namespace as a detached mount (fsopen/fsmount): it belongs to no directory and
  * no mount namespace anyone else sees, and goes away with its last descriptor.
  */
-static int mq_private_mount(bool writable, int *err)
+int posix_mq_private_mount(bool writable, int *err)
 {
 #if defined(HAVE_FSOPEN) && defined(HAVE_FSMOUNT)
 	int fs = fsopen("mqueue", FSOPEN_CLOEXEC);
@@ -65,7 +65,7 @@ int posix_mq_root(bool writable, int *err)
 		*err = errno;
 		return fd;
 	}
-	return mq_private_mount(writable, err);
+	return posix_mq_private_mount(writable, err);
 }
 
 /* A directory descriptor on the mqueue filesystem, or -1 with a note explaining why not. */
@@ -77,7 +77,7 @@ static int mq_open_root(struct snapshot *snap)
 	if (statfs("/dev/mqueue", &sfs) == 0 && sfs.f_type == MQUEUE_MAGIC)
 		return open("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	int mnt = mq_private_mount(false, &err);
+	int mnt = posix_mq_private_mount(false, &err);
 
 	if (mnt >= 0)
 		return mnt;
@@ -92,7 +92,7 @@ static int mq_open_root(struct snapshot *snap)
 	return -1;
 }
 
-static void mq_read_queue(struct snapshot *snap, int root, const char *name,
+static void mq_read_queue(struct snapshot *snap, int root, const char *name, uint64_t ns,
 			  size_t *unreadable)
 {
 	struct stat st;
@@ -119,6 +119,7 @@ static void mq_read_queue(struct snapshot *snap, int root, const char *name,
 
 	object_set_name(o, name, strlen(name));
 	object_set_file(o, &st);
+	o->ipc_ns = ns;
 	if (fd < 0)
 		return;
 
@@ -153,6 +154,13 @@ void posix_mq_collect(struct snapshot *snap)
 
 	if (root < 0)
 		return;
+	snap->mq_listed = true;
+	posix_mq_collect_root(snap, root, snap->own_ipc_ns);
+	close(root);
+}
+
+void posix_mq_collect_root(struct snapshot *snap, int root, uint64_t ns)
+{
 	int dfd = openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *dir = dfd >= 0 ? fdopendir(dfd) : NULL;
 
@@ -160,22 +168,21 @@ void posix_mq_collect(struct snapshot *snap)
 		snapshot_note(snap, "/dev/mqueue", _("cannot list: %s"), strerror(errno));
 		if (dfd >= 0)
 			close(dfd);
-		close(root);
+		if (ns == snap->own_ipc_ns)
+			snap->mq_listed = false;
 		return;
 	}
 	struct dirent *d;
 	size_t unreadable = 0;
 
-	snap->mq_listed = true;
 	while ((d = readdir(dir)) != NULL) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
-		mq_read_queue(snap, root, d->d_name, &unreadable);
+		mq_read_queue(snap, root, d->d_name, ns, &unreadable);
 	}
 	if (unreadable)
 		snapshot_note(snap, "/dev/mqueue",
 			      _("%zu queues could not be opened (permission denied): "
 				"their message counts and sizes are unknown"), unreadable);
 	closedir(dir);
-	close(root);
 }

@@ -41,12 +41,18 @@ static int posix_sem_read(struct ipc_object *o, int dirfd, const char *name)
 
 void posix_shm_collect(struct snapshot *snap, bool want_shm, bool want_sem)
 {
-	int dfd = open(SHM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	posix_shm_collect_dir(snap, SHM_DIR, snap->own_ipc_ns, 0, want_shm, want_sem);
+}
+
+void posix_shm_collect_dir(struct snapshot *snap, const char *path, uint64_t ns, pid_t via_pid,
+			   bool want_shm, bool want_sem)
+{
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *dir = dfd >= 0 ? fdopendir(dfd) : NULL;
 
 	if (!dir) {
-		snapshot_note(snap, SHM_DIR, _("cannot list: %s: POSIX shared memory and named "
-					       "semaphores cannot be seen"), strerror(errno));
+		snapshot_note(snap, SHM_DIR, _("cannot list %s: %s: POSIX shared memory and named "
+					       "semaphores cannot be seen"), path, strerror(errno));
 		if (dfd >= 0)
 			close(dfd);
 		return;
@@ -77,6 +83,8 @@ void posix_shm_collect(struct snapshot *snap, bool want_shm, bool want_sem)
 		else
 			object_set_name(o, name, strlen(name));
 		object_set_file(o, &st);
+		o->ipc_ns = ns;
+		o->via_pid = via_pid;
 		o->size = (uint64_t)st.st_size;
 		o->allocated = (uint64_t)st.st_blocks * 512;
 		if (is_sem && posix_sem_read(o, dfd, name) < 0)

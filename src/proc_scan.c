@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -55,7 +56,7 @@ struct scan {
 	pid_t pid;
 	bool self;              /* it is ipctop */
 	bool denied;            /* a descriptor of it could not be read (EACCES, EPERM) */
-	bool same_ipc_ns;       /* in ipctop's IPC namespace: its /SYSV maps are our segments */
+	uint64_t ipc_ns;        /* its IPC namespace: its /SYSV maps are that namespace's segments */
 	int pidfd;              /* -1 not yet opened, -2 cannot be opened */
 	uint64_t devshm_dev;    /* st_dev of /dev/shm (POSIX shm and sem files), 0 unknown */
 	/* inotify watches: a directory of each filesystem, to open the watched files by
@@ -81,7 +82,8 @@ static void index_objects(struct scan *sc)
 
 		switch (o->kind) {
 		case KIND_SYSV_SHM:
-			objindex_put(&sc->ix, IDX_SHMID, 0, (uint64_t)o->id, i);
+			/* a shmid is a number of its IPC namespace */
+			objindex_put(&sc->ix, IDX_SHMID, o->ipc_ns, (uint64_t)o->id, i);
 			break;
 		case KIND_POSIX_MQ:
 		case KIND_POSIX_SHM:
@@ -869,8 +871,10 @@ static int scan_maps(struct scan *sc)
 
 		/* a SysV segment: its inode is the shmid (0 is a valid one) */
 		if (mc == MAPC_SYSV) {
-			found = sc->same_ipc_ns && objindex_get(&sc->ix, IDX_SHMID, 0, m.inode, &obj) == 0 &&
-				sysv_key_matches(m.path + 5, sc->snap->objects[obj].key);
+			found = objindex_get(&sc->ix, IDX_SHMID, sc->ipc_ns, m.inode, &obj) == 0 &&
+				(sysv_key_matches(m.path + 5, sc->snap->objects[obj].key) ||
+				 /* removed while attached: its key is now IPC_PRIVATE */
+				 (sc->snap->objects[obj].key == 0 && (sc->snap->objects[obj].mode & SHM_DEST)));
 		} else if (m.inode == 0) {
 			continue;
 		} else {
@@ -982,8 +986,9 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 		if ((kinds & KIND_BIT(KIND_UNIX)) && p->ns_net != self_ns_net &&
 		    !(p->ns_net == 0 && p->ppid == 2) && p->pid != 2)
 			snap->netns_other++;
-		/* FIXME: segments of other IPC namespaces are not collected (issue 7) */
-		sc.same_ipc_ns = !p->ns_ipc || !self_ns_ipc || p->ns_ipc == self_ns_ipc;
+		/* the segments of the process's IPC namespace (collected if it is ours or
+		 * every namespace was) */
+		sc.ipc_ns = p->ns_ipc ? p->ns_ipc : self_ns_ipc;
 		/* ENOENT, ESRCH: the process exited meanwhile; nothing to say */
 		if (want_fds && ((scan_fds(&sc) < 0 && (errno == EACCES || errno == EPERM ||
 							errno == EFBIG)) || sc.denied)) {

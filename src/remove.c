@@ -29,6 +29,7 @@
 #include <linux/capability.h>
 #include <limits.h>
 #include <locale.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -264,6 +266,9 @@ static char *describe(const struct ipc_object *o, bool utf8, bool translate)
 			      (unsigned long long)o->inode);
 		break;
 	}
+	/* foreign_ns() is below: the same test */
+	if (o->ipc_ns && ns_own_ipc() && o->ipc_ns != ns_own_ipc())
+		strbuf_printf(&b, T(N_(" in IPC namespace %llu")), (unsigned long long)o->ipc_ns);
 #undef T
 	free(esc);
 	return b.s;
@@ -631,17 +636,41 @@ static int remove_file_at(struct act *a, int dirfd, const char *name, mode_t typ
 	return refuse(a, N_("unlink failed"), e, NULL, NULL);
 }
 
+/* Whether the object is of an IPC namespace other than ipctop's. */
+static bool foreign_ns(const struct ipc_object *o)
+{
+	uint64_t own = ns_own_ipc();
+
+	return o->ipc_ns && own && o->ipc_ns != own;
+}
+
 static int remove_posix(struct act *a, unsigned int flags)
 {
 	const struct ipc_object *o = a->o;
 	int dirfd, e;
 
-	if (o->kind == KIND_POSIX_MQ) {
+	if (o->kind == KIND_POSIX_MQ && foreign_ns(o)) {
+		/* the queue's namespace's own mqueue filesystem, mounted by a child in it */
+		dirfd = ns_mqueue_root(o->ipc_ns, true, &e);
+		if (dirfd < 0)
+			return refuse(a, N_("cannot open the mqueue filesystem of its IPC namespace"), e,
+				      NULL, NULL);
+	} else if (o->kind == KIND_POSIX_MQ) {
 		dirfd = posix_mq_root(true, &e);
 		if (dirfd < 0)
 			return refuse(a, N_("cannot open the mqueue filesystem"), e, NULL,
 				      e == EPERM ? N_("/dev/mqueue is not mounted, and mounting it "
 						      "privately needs root") : NULL);
+	} else if (o->via_pid) {
+		/* another mount namespace's /dev/shm, seen through a process in it; device
+		 * and inode are checked below */
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/root" SHM_DIR, (int)o->via_pid);
+		dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dirfd < 0)
+			return refuse(a, N_("cannot open /dev/shm of its mount namespace"), errno, NULL,
+				      N_("through process %d"), (int)o->via_pid);
 	} else {
 		dirfd = open(SHM_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (dirfd < 0)
@@ -766,6 +795,70 @@ static int remove_path(struct act *a, mode_t type, uint64_t dev, uint64_t inode)
 	return rc;
 }
 
+/* SysV objects of another IPC namespace: ids are the namespace's, so the check and
+ * IPC_RMID are made by a child that joins it; its message comes back through a pipe. */
+static int remove_sysv_in_ns(struct act *a, unsigned int flags)
+{
+	int nsfd = ns_open(a->o->ipc_ns, 0);
+	int p[2];
+
+	if (nsfd < 0)
+		return errno == ESRCH ? refuse(a, N_("not removed"), 0,
+					       N_("no process is left in its IPC namespace"), NULL) :
+		       refuse(a, N_("cannot open its IPC namespace"), errno, NULL, NULL);
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		close(nsfd);
+		return refuse(a, N_("cannot start a process to join its IPC namespace"), errno, NULL, NULL);
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		int e = errno;
+
+		close(nsfd);
+		close(p[0]);
+		close(p[1]);
+		return refuse(a, N_("cannot start a process to join its IPC namespace"), e, NULL, NULL);
+	}
+	if (pid == 0) {
+		int rc;
+
+		close(p[0]);
+		if (setns(nsfd, CLONE_NEWIPC) < 0)
+			rc = refuse(a, N_("cannot join its IPC namespace (setns)"), errno, NULL, NULL);
+		else
+			rc = remove_sysv(a, flags);
+		if (rc < 0 && a->len && write(p[1], a->msg, strlen(a->msg)) < 0)
+			_exit(2);
+		_exit(rc == 0 ? 0 : 1);
+	}
+	close(nsfd);
+	close(p[1]);
+
+	size_t got = 0;
+	ssize_t n;
+
+	while (a->len && got + 1 < a->len &&
+	       ((n = read(p[0], a->msg + got, a->len - 1 - got)) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			got += (size_t)n;
+	if (a->len)
+		a->msg[got] = '\0';
+	close(p[0]);
+
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (got == 0)
+		return refuse(a, N_("not removed"), 0, N_("the process that joined its IPC namespace failed"),
+			      NULL);
+	return -1;
+}
+
 int remove_object_flags(const struct ipc_object *o, unsigned int flags, char *msg, size_t len)
 {
 	struct act a = { .o = o, .msg = msg, .len = len };
@@ -781,7 +874,7 @@ int remove_object_flags(const struct ipc_object *o, unsigned int flags, char *ms
 		case KIND_SYSV_MSG:
 		case KIND_SYSV_SHM:
 		case KIND_SYSV_SEM:
-			rc = remove_sysv(&a, flags);
+			rc = foreign_ns(o) ? remove_sysv_in_ns(&a, flags) : remove_sysv(&a, flags);
 			break;
 		case KIND_POSIX_MQ:
 		case KIND_POSIX_SHM:
@@ -1005,7 +1098,7 @@ bool removal_same_target(const struct ipc_object *a, const struct ipc_object *b)
 	case KIND_SYSV_MSG:
 	case KIND_SYSV_SHM:
 	case KIND_SYSV_SEM:
-		return a->id == b->id;
+		return a->id == b->id && a->ipc_ns == b->ipc_ns;
 	case KIND_UNIX:
 		return a->file_inode && a->file_inode == b->file_inode && a->file_dev == b->file_dev;
 	default:

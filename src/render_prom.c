@@ -32,11 +32,6 @@ static void label(FILE *f, bool first, const char *name, const char *value, size
 	fputc('"', f);
 }
 
-static void sample_kind(FILE *f, const char *metric, enum ipc_kind k, uint64_t v)
-{
-	fprintf(f, "%s{kind=\"%s\"} %" PRIu64 "\n", metric, kind_classes[k].name, v);
-}
-
 /* The bytes an object holds or stands for, or false when it has no such size: a
  * segment's or file's size, the bytes queued in a queue or a pipe. */
 static bool object_bytes(const struct ipc_object *o, uint64_t *bytes)
@@ -65,6 +60,12 @@ static bool object_bytes(const struct ipc_object *o, uint64_t *bytes)
 	}
 }
 
+static bool kind_namespaced(enum ipc_kind k)
+{
+	return k == KIND_SYSV_MSG || k == KIND_SYSV_SHM || k == KIND_SYSV_SEM || k == KIND_POSIX_MQ ||
+	       k == KIND_POSIX_SHM || k == KIND_POSIX_SEM;
+}
+
 static bool kind_has_bytes(enum ipc_kind k)
 {
 	struct ipc_object probe = { .kind = k, .has_status = true, .has_fill = true, .has_size = true };
@@ -73,47 +74,119 @@ static bool kind_has_bytes(enum ipc_kind k)
 	return object_bytes(&probe, &b);
 }
 
-static void objects_metrics(FILE *f, const struct snapshot *snap, unsigned int kinds)
+/* Totals of one kind in one IPC namespace (0: a kind that is in none). */
+struct tally {
+	enum ipc_kind kind;
+	uint64_t ns;
+	uint64_t count, bytes, stale, stale_bytes;
+};
+
+static int tally_cmp(const void *a, const void *b)
 {
-	uint64_t count[KIND_COUNT] = { 0 }, bytes[KIND_COUNT] = { 0 };
-	uint64_t stale[KIND_COUNT] = { 0 }, stale_bytes[KIND_COUNT] = { 0 };
+	const struct tally *x = a, *y = b;
 
-	for (size_t i = 0; i < snap->nobjects; i++) {
-		const struct ipc_object *o = &snap->objects[i];
-		uint64_t b = 0;
-		bool has = object_bytes(o, &b);
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return (x->ns > y->ns) - (x->ns < y->ns);
+}
 
-		count[o->kind]++;
-		if (has)
-			bytes[o->kind] += b;
-		if (o->stale) {
-			stale[o->kind]++;
-			if (has)
-				stale_bytes[o->kind] += b;
-		}
-	}
-	family(f, "ipctop_objects", "IPC objects of each kind.");
+/* Per kind and namespace; every collected kind has a row (of ours, when namespaced). */
+static struct tally *tally_objects(const struct snapshot *snap, unsigned int kinds, size_t *n)
+{
+	size_t alloc = KIND_COUNT + 16, count = 0;
+	struct tally *t = xcalloc(alloc, sizeof(*t));
+
 	for (int k = 0; k < KIND_COUNT; k++)
 		if (kinds & KIND_BIT(k))
-			sample_kind(f, "ipctop_objects", (enum ipc_kind)k, count[k]);
+			t[count++] = (struct tally){ .kind = (enum ipc_kind)k,
+						     .ns = kind_namespaced((enum ipc_kind)k) ?
+							   snap->own_ipc_ns : 0 };
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		const struct ipc_object *o = &snap->objects[i];
+		uint64_t ns = kind_namespaced(o->kind) ? o->ipc_ns : 0;
+		uint64_t b = 0;
+		bool has = object_bytes(o, &b);
+		size_t j;
+
+		if (!(kinds & KIND_BIT(o->kind)))
+			continue;
+		for (j = 0; j < count && !(t[j].kind == o->kind && t[j].ns == ns); j++)
+			;
+		if (j == count) {
+			if (count == alloc) {
+				alloc *= 2;
+				t = xreallocarray(t, alloc, sizeof(*t));
+			}
+			t[count++] = (struct tally){ .kind = o->kind, .ns = ns };
+		}
+		t[j].count++;
+		if (has)
+			t[j].bytes += b;
+		if (o->stale) {
+			t[j].stale++;
+			if (has)
+				t[j].stale_bytes += b;
+		}
+	}
+	qsort(t, count, sizeof(*t), tally_cmp);
+	*n = count;
+	return t;
+}
+
+static void sample_tally(FILE *f, const char *metric, const struct tally *t, uint64_t v)
+{
+	fprintf(f, "%s{kind=\"%s\"", metric, kind_classes[t->kind].name);
+	if (t->ns)
+		fprintf(f, ",namespace=\"%" PRIu64 "\"", t->ns);
+	fprintf(f, "} %" PRIu64 "\n", v);
+}
+
+static void objects_metrics(FILE *f, const struct snapshot *snap, unsigned int kinds)
+{
+	size_t n;
+	struct tally *t = tally_objects(snap, kinds, &n);
+
+	family(f, "ipctop_objects", "IPC objects of each kind (and IPC namespace).");
+	for (size_t i = 0; i < n; i++)
+		sample_tally(f, "ipctop_objects", &t[i], t[i].count);
 	family(f, "ipctop_object_bytes",
 	       "Bytes of the objects of each kind: segment and file sizes, bytes queued in "
 	       "message queues and pipes.");
-	for (int k = 0; k < KIND_COUNT; k++)
-		if ((kinds & KIND_BIT(k)) && kind_has_bytes((enum ipc_kind)k))
-			sample_kind(f, "ipctop_object_bytes", (enum ipc_kind)k, bytes[k]);
+	for (size_t i = 0; i < n; i++)
+		if (kind_has_bytes(t[i].kind))
+			sample_tally(f, "ipctop_object_bytes", &t[i], t[i].bytes);
 
 	/* only the kinds whose staleness this snapshot could judge: an absent series says
 	 * "unknown", a zero says "none" */
 	family(f, "ipctop_stale_objects", "Objects that look stale (nobody uses them any more).");
-	for (int k = 0; k < KIND_COUNT; k++)
-		if ((kinds & KIND_BIT(k)) && snapshot_stale_judged(snap, (enum ipc_kind)k))
-			sample_kind(f, "ipctop_stale_objects", (enum ipc_kind)k, stale[k]);
+	for (size_t i = 0; i < n; i++)
+		if (snapshot_stale_judged(snap, t[i].kind))
+			sample_tally(f, "ipctop_stale_objects", &t[i], t[i].stale);
 	family(f, "ipctop_stale_bytes", "Bytes of the objects that look stale.");
-	for (int k = 0; k < KIND_COUNT; k++)
-		if ((kinds & KIND_BIT(k)) && snapshot_stale_judged(snap, (enum ipc_kind)k) &&
-		    kind_has_bytes((enum ipc_kind)k))
-			sample_kind(f, "ipctop_stale_bytes", (enum ipc_kind)k, stale_bytes[k]);
+	for (size_t i = 0; i < n; i++)
+		if (snapshot_stale_judged(snap, t[i].kind) && kind_has_bytes(t[i].kind))
+			sample_tally(f, "ipctop_stale_bytes", &t[i], t[i].stale_bytes);
+	free(t);
+}
+
+static void namespace_metrics(FILE *f, const struct snapshot *snap)
+{
+	family(f, "ipctop_namespace_info",
+	       "An IPC namespace in use (1): whether it is ipctop's own, its container.");
+	for (size_t i = 0; i < snap->nnamespaces; i++) {
+		const struct ipc_namespace *ns = &snap->namespaces[i];
+		const char *c = ns->container ? ns->container : "";
+
+		fprintf(f, "ipctop_namespace_info{namespace=\"%" PRIu64 "\",own=\"%s\",", ns->ino,
+			ns->own ? "true" : "false");
+		label(f, true, "container", c, strlen(c));
+		fputs("} 1\n", f);
+	}
+	family(f, "ipctop_namespace_processes", "Processes in each IPC namespace.");
+	for (size_t i = 0; i < snap->nnamespaces; i++)
+		if (snap->namespaces[i].nprocs)
+			fprintf(f, "ipctop_namespace_processes{namespace=\"%" PRIu64 "\"} %zu\n",
+				snap->namespaces[i].ino, snap->namespaces[i].nprocs);
 }
 
 /* Limits in base units: pages become bytes. */
@@ -222,6 +295,9 @@ static double queue_depth(const struct ipc_object *o)
 static void queue_labels(FILE *f, const struct ipc_object *o)
 {
 	fprintf(f, "{kind=\"%s\"", kind_classes[o->kind].name);
+	/* a SysV id is a number of its namespace */
+	if (o->ipc_ns)
+		fprintf(f, ",namespace=\"%" PRIu64 "\"", o->ipc_ns);
 	if (o->kind == KIND_SYSV_MSG) {
 		fprintf(f, ",queue=\"%d\",key=\"0x%08x\"", o->id, (unsigned int)o->key);
 	} else {
@@ -393,6 +469,7 @@ void render_prometheus(FILE *f, const struct snapshot *snap, const struct render
 	fprintf(f, "ipctop_snapshot_timestamp_seconds %lld.%03ld\n", (long long)snap->taken.tv_sec,
 		snap->taken.tv_nsec / 1000000);
 	objects_metrics(f, snap, kinds);
+	namespace_metrics(f, snap);
 	limits_metrics(f, snap);
 	queue_metrics(f, snap, ro->metrics_top);
 	listen_metrics(f, snap, ro->metrics_top);

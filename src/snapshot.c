@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "parse_dbus.h"
+#include "nls.h"
 #include "snapshot.h"
 #include "xalloc.h"
 
@@ -95,6 +96,9 @@ void snapshot_free(struct snapshot *snap)
 		free(snap->procs[i].cmdline);
 	}
 	free(snap->procs);
+	for (size_t i = 0; i < snap->nnamespaces; i++)
+		free(snap->namespaces[i].container);
+	free(snap->namespaces);
 	free(snap);
 }
 
@@ -183,14 +187,41 @@ struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 #define PID_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
 		   KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_PIDFD))
 
+/* Kinds that live in an IPC namespace (POSIX shm/sem: in a mount namespace's /dev/shm,
+ * attributed to the IPC namespace of the processes that see it). */
+#define NS_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
+		  KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
+
+/* --namespace: only the namespaced objects of that namespace stay (before the scan:
+ * no holder points at an object yet). */
+static void keep_namespace(struct snapshot *snap, uint64_t ns)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		struct ipc_object *o = &snap->objects[i];
+
+		if ((KIND_BIT(o->kind) & NS_KINDS) && o->ipc_ns != ns) {
+			object_free(o);
+			continue;
+		}
+		if (kept != i)
+			snap->objects[kept] = *o;
+		kept++;
+	}
+	snap->nobjects = kept;
+}
+
 void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 {
 	unsigned int k = opts->kinds;
+	struct stat st;
 
 	/* D-Bus buses are found, and their connections joined, through the UNIX sockets */
 	if (k & KIND_BIT(KIND_DBUS))
 		k |= KIND_BIT(KIND_UNIX);
 	snap->kinds_collected = k;
+	snap->own_ipc_ns = stat("/proc/self/ns/ipc", &st) == 0 ? st.st_ino : 0;
 
 	/* collect: the kernel's tables of objects */
 	if (k & KIND_BIT(KIND_SYSV_MSG))
@@ -211,6 +242,19 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 		netlink_collect(snap);
 	if (k & KIND_BIT(KIND_LOCK))
 		locks_collect(snap);
+	/* the other IPC namespaces' objects, through children that join them */
+	if (opts->all_namespaces && (k & NS_KINDS))
+		ns_collect(snap, k & NS_KINDS);
+	else
+		ns_discover(snap);
+	if (opts->ns_only) {
+		const struct ipc_namespace *ns = snapshot_namespace_named(snap, opts->ns_only);
+
+		if (!ns)
+			snapshot_note(snap, "namespaces", _("no process is in IPC namespace %s"),
+				      opts->ns_only);
+		keep_namespace(snap, ns ? ns->ino : UINT64_MAX);
+	}
 
 	/* processes after the objects, so a pid an object recorded is seen alive if it
 	 * is; then who holds what */
@@ -354,6 +398,12 @@ void snapshot_link(struct snapshot *snap)
 	}
 	link_peers(snap);
 	dbus_link(snap);
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		struct ipc_object *o = &snap->objects[i];
+		const struct ipc_namespace *ns = o->ipc_ns ? snapshot_namespace(snap, o->ipc_ns) : NULL;
+
+		o->container = ns ? ns->container : NULL;
+	}
 
 	/* objects by kind: a counting sort of their indexes */
 	size_t count[KIND_COUNT] = { 0 };

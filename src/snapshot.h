@@ -283,6 +283,13 @@ struct ipc_object {
 	struct holder *holders;
 	size_t nholders;
 
+	/* IPC namespace (SysV and POSIX kinds): the inode of its ns/ipc, 0 unknown; POSIX
+	 * shm/sem files of another mount namespace's /dev/shm were found through
+	 * /proc/via_pid/root (0: ours) */
+	uint64_t ipc_ns;
+	pid_t via_pid;
+	const char *container;  /* its namespace's (link phase), NULL none */
+
 	/* classify */
 	bool stale;
 	const char *stale_reason;   /* untranslated, static (or stale_text) */
@@ -317,6 +324,16 @@ struct process {
 	uint64_t ns_net;
 	int64_t start_time;     /* seconds since the epoch (whole), 0 unknown: pid reuse checks */
 	bool unreadable;        /* fds or maps could not be read (EACCES) */
+};
+
+/* An IPC namespace some process is in (src/namespaces.c). */
+struct ipc_namespace {
+	uint64_t ino;           /* the inode of /proc/PID/ns/ipc */
+	pid_t pid;              /* a process in it (the first found) */
+	size_t nprocs;          /* processes in it */
+	bool own;               /* ipctop's own */
+	bool collected;         /* its SysV objects and POSIX queues were read */
+	char *container;        /* "docker:0123456789ab", from a process's cgroup; NULL none */
 };
 
 struct snapshot {
@@ -361,6 +378,9 @@ struct snapshot {
 	struct dbus_bus *dbus_buses;
 	size_t ndbus_buses;
 	bool dbus_supported;
+	struct ipc_namespace *namespaces;  /* sorted by inode; ours too */
+	size_t nnamespaces;
+	uint64_t own_ipc_ns;           /* ipctop's IPC namespace inode, 0 unknown */
 };
 
 struct snapshot *snapshot_new(void);
@@ -385,6 +405,9 @@ struct collect_opts {
 	const pid_t *pids;      /* --pid: processes whose command lines are read */
 	size_t npids;
 	const char *dbus_address;       /* --dbus-address: a bus to read besides those found */
+	bool all_namespaces;    /* every IPC namespace in use, not only ours (root) */
+	const char *ns_only;    /* --namespace: only the objects of this IPC namespace (its
+				 * inode, or its container: "docker:ID", "ID" or "NAME"), NULL all */
 };
 
 void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts);
@@ -393,10 +416,23 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts);
 void sysv_msg_collect(struct snapshot *snap);
 void sysv_shm_collect(struct snapshot *snap);
 void sysv_sem_collect(struct snapshot *snap);
+/* The same from a descriptor of /proc/sysvipc/{msg,shm,sem} opened in IPC namespace ns
+ * (not ours: msgctl/semctl, which see ours, are not asked); fd is closed. */
+void sysv_msg_collect_fd(struct snapshot *snap, int fd, uint64_t ns);
+void sysv_shm_collect_fd(struct snapshot *snap, int fd, uint64_t ns);
+void sysv_sem_collect_fd(struct snapshot *snap, int fd, uint64_t ns);
 void posix_mq_collect(struct snapshot *snap);
+/* The queues of the mqueue filesystem whose root is this descriptor (IPC namespace ns). */
+void posix_mq_collect_root(struct snapshot *snap, int root, uint64_t ns);
+/* The /dev/shm files of another mount namespace, through /proc/PID/root/dev/shm. */
+void posix_shm_collect_dir(struct snapshot *snap, const char *dir, uint64_t ns, pid_t via_pid,
+			   bool shm, bool sem);
 /* A directory descriptor on the mqueue filesystem the collector lists (/dev/mqueue, or
  * a detached private mount, read-write when writable), or -1 with *err set. */
 int posix_mq_root(bool writable, int *err);
+/* A detached private mount of the mqueue filesystem of the caller's IPC namespace
+ * (fsopen/fsmount), or -1 with *err set. Only system calls: safe in a forked child. */
+int posix_mq_private_mount(bool writable, int *err);
 void posix_shm_collect(struct snapshot *snap, bool shm, bool sem);
 void unix_collect(struct snapshot *snap);
 /* TCP and UDP sockets whose other end is on this machine (loopback, or both ends found
@@ -421,6 +457,24 @@ void proc_scan(struct snapshot *snap, unsigned int kinds);
 void dbus_collect(struct snapshot *snap, const char *extra);
 /* Link phase: each connection joined to its socket, each socket given its bus name. */
 void dbus_link(struct snapshot *snap);
+/* IPC namespaces: every one some process is in, with its container (namespaces.c). */
+void ns_discover(struct snapshot *snap);
+/* The SysV objects and POSIX queues (and /dev/shm files of other mount namespaces) of
+ * every namespace ns_discover found other than ours, each through a short-lived child
+ * that joins it. */
+void ns_collect(struct snapshot *snap, unsigned int kinds);
+/* The namespace a --namespace value names (inode, container or its id/name), or NULL. */
+const struct ipc_namespace *snapshot_namespace_named(const struct snapshot *snap, const char *name);
+/* The namespace with this inode, or NULL. */
+const struct ipc_namespace *snapshot_namespace(const struct snapshot *snap, uint64_t ino);
+/* A descriptor of /proc/PID/ns/ipc of a live process in the IPC namespace ino (checked
+ * to be it), or -1 with errno. */
+int ns_open(uint64_t ino, pid_t hint);
+/* ipctop's IPC namespace inode, 0 unknown. */
+uint64_t ns_own_ipc(void);
+/* A detached mount of the mqueue filesystem of IPC namespace ino, made by a child that
+ * joins it, or -1 with *err set. */
+int ns_mqueue_root(uint64_t ino, bool writable, int *err);
 void snapshot_link(struct snapshot *snap);
 /* Derived facts: stale objects and why. */
 void snapshot_classify(struct snapshot *snap);

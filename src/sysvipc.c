@@ -8,6 +8,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <unistd.h>
 
 #include "nls.h"
 #include "parse.h"
@@ -23,26 +24,34 @@ union semun {
 	unsigned short *array;
 };
 
-/* 0, or -1 with a note, and the kind no longer counted as collected (its limits' use is
- * unknown, not 0) */
-static int sysv_read(struct snapshot *snap, const char *path, enum ipc_kind kind, struct sysv_table *t)
+/* The table from path, or (fd >= 0) from fd, which is closed: the file opened by a
+ * child in another IPC namespace (the kernel shows the opener's namespace). 0, or -1
+ * with a note; for our own namespace the kind is then no longer counted as collected
+ * (its limits' use is unknown, not 0). */
+static int sysv_read(struct snapshot *snap, const char *path, int fd, enum ipc_kind kind,
+		     struct sysv_table *t)
 {
 	size_t len;
-	char *buf = read_file_at(-1, path, SYSVIPC_MAX, &len);
+	char *buf = fd >= 0 ? read_fd(fd, SYSVIPC_MAX, &len) : read_file_at(-1, path, SYSVIPC_MAX, &len);
+	int e = errno;
 
+	if (fd >= 0)
+		close(fd);
 	if (!buf) {
-		snap->kinds_collected &= ~KIND_BIT(kind);
-		if (errno == ENOENT)
+		if (fd < 0)
+			snap->kinds_collected &= ~KIND_BIT(kind);
+		if (e == ENOENT)
 			snapshot_note(snap, path, _("not present: this kernel has no SysV IPC (CONFIG_SYSVIPC)"));
 		else
-			snapshot_note(snap, path, _("cannot read: %s"), strerror(errno));
+			snapshot_note(snap, path, _("cannot read: %s"), strerror(e));
 		return -1;
 	}
 	int rc = sysv_parse(buf, len, t);
 
 	free(buf);
 	if (rc < 0) {
-		snap->kinds_collected &= ~KIND_BIT(kind);
+		if (fd < 0)
+			snap->kinds_collected &= ~KIND_BIT(kind);
 		snapshot_note(snap, path, _("unrecognised header line; file skipped"));
 		return -1;
 	}
@@ -65,12 +74,14 @@ static void sysv_common(struct ipc_object *o, const struct sysv_record *r)
 	o->persistence = PERSIST_KERNEL;
 }
 
-void sysv_msg_collect(struct snapshot *snap)
+/* ns: the objects' IPC namespace; foreign: not ours, so msgctl/semctl (which address
+ * ours) are not asked */
+static void msg_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign)
 {
 	struct sysv_table t;
 	size_t denied = 0;
 
-	if (sysv_read(snap, "/proc/sysvipc/msg", KIND_SYSV_MSG, &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/msg", fd, KIND_SYSV_MSG, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -84,7 +95,10 @@ void sysv_msg_collect(struct snapshot *snap)
 		o->lpid = (pid_t)r->v[SF_LRPID];
 		o->time_a = (int64_t)r->v[SF_STIME];
 		o->time_b = (int64_t)r->v[SF_RTIME];
+		o->ipc_ns = ns;
 		/* the queue's byte limit is only in msgctl; skip if the id was reused meanwhile */
+		if (foreign)
+			continue;   /* FIXME: msgctl of another namespace's queue needs to be in it */
 		if (msgctl(o->id, IPC_STAT, &ds) == 0 && ds.msg_perm.__key == o->key) {
 			o->max_size = ds.msg_qbytes;
 			o->has_attr = true;
@@ -103,11 +117,11 @@ void sysv_msg_collect(struct snapshot *snap)
 			      denied, strerror(EACCES));
 }
 
-void sysv_shm_collect(struct snapshot *snap)
+static void shm_collect(struct snapshot *snap, int fd, uint64_t ns)
 {
 	struct sysv_table t;
 
-	if (sysv_read(snap, "/proc/sysvipc/shm", KIND_SYSV_SHM, &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/shm", fd, KIND_SYSV_SHM, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -120,6 +134,7 @@ void sysv_shm_collect(struct snapshot *snap)
 		o->lpid = (pid_t)r->v[SF_LPID];
 		o->time_a = (int64_t)r->v[SF_ATIME];
 		o->time_b = (int64_t)r->v[SF_DTIME];
+		o->ipc_ns = ns;
 		if ((r->has & (1u << SF_RSS)) && (r->has & (1u << SF_SWAP))) {
 			o->has_rss = true;
 			o->rss = r->v[SF_RSS];
@@ -176,12 +191,12 @@ static int sysv_sem_values(struct ipc_object *o)
 	return 0;
 }
 
-void sysv_sem_collect(struct snapshot *snap)
+static void sem_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign)
 {
 	struct sysv_table t;
 	size_t denied = 0;
 
-	if (sysv_read(snap, "/proc/sysvipc/sem", KIND_SYSV_SEM, &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/sem", fd, KIND_SYSV_SEM, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -190,7 +205,9 @@ void sysv_sem_collect(struct snapshot *snap)
 		sysv_common(o, r);
 		o->count = r->v[SF_NSEMS];
 		o->time_a = (int64_t)r->v[SF_OTIME];
-		if (sysv_sem_values(o) < 0)
+		o->ipc_ns = ns;
+		/* FIXME: values of another namespace's sets need semctl from inside it */
+		if (!foreign && sysv_sem_values(o) < 0)
 			denied++;
 	}
 	sysv_table_free(&t);
@@ -201,4 +218,36 @@ void sysv_sem_collect(struct snapshot *snap)
 				       "%zu sets not readable with semctl(IPC_STAT, GETALL): %s: their "
 				       "values and waiters are unknown; run as root or as their owner", denied),
 			      denied, strerror(EACCES));
+}
+
+void sysv_msg_collect(struct snapshot *snap)
+{
+	msg_collect(snap, -1, snap->own_ipc_ns, false);
+}
+
+void sysv_shm_collect(struct snapshot *snap)
+{
+	shm_collect(snap, -1, snap->own_ipc_ns);
+}
+
+void sysv_sem_collect(struct snapshot *snap)
+{
+	sem_collect(snap, -1, snap->own_ipc_ns, false);
+}
+
+/* FIXME: a queue's msg_qbytes and a set's semaphore values in another namespace are not
+ * read (they need msgctl/semctl inside it); shown as unknown */
+void sysv_msg_collect_fd(struct snapshot *snap, int fd, uint64_t ns)
+{
+	msg_collect(snap, fd, ns, true);
+}
+
+void sysv_shm_collect_fd(struct snapshot *snap, int fd, uint64_t ns)
+{
+	shm_collect(snap, fd, ns);
+}
+
+void sysv_sem_collect_fd(struct snapshot *snap, int fd, uint64_t ns)
+{
+	sem_collect(snap, fd, ns, true);
 }

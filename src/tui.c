@@ -131,6 +131,7 @@ struct tui {
 	char gen_line[INPUT_MAX + 8];   /* the generator's prompt */
 	struct gen_view gv;             /* the generator's run, if any */
 	bool stale_only;
+	uint64_t ns_filter;     /* i: only this IPC namespace's SysV and POSIX objects, 0 all */
 	enum input_mode input;
 	size_t search_from;
 
@@ -157,6 +158,15 @@ static double now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The IPC namespace after cur in the snapshot's list (by inode), 0 after the last. */
+static uint64_t next_namespace(const struct snapshot *snap, uint64_t cur)
+{
+	for (size_t i = 0; i < snap->nnamespaces; i++)
+		if (snap->namespaces[i].ino > cur)
+			return snap->namespaces[i].ino;
+	return 0;
 }
 
 static void __attribute__((format(printf, 2, 3))) set_status(struct tui *t, const char *fmt, ...)
@@ -458,7 +468,8 @@ static void rows_build(struct tui *t)
 	} else {
 		struct pane_query q = {
 			.sort = ps->sort, .reverse = ps->reverse, .filter = t->filter,
-			.stale_only = t->stale_only, .pids = t->ro->pids, .npids = t->ro->npids,
+			.stale_only = t->stale_only, .ipc_ns = t->ns_filter,
+			.pids = t->ro->pids, .npids = t->ro->npids,
 		};
 
 		t->rows = pane_rows(t->snap, (enum pane_id)t->pane, &q, &t->nrows);
@@ -540,6 +551,7 @@ static void doc_help(struct doc *d, int cols, const struct snapshot *snap, bool 
 		{ "/ or F3", N_("search as you type; F3 or n: next match") },
 		{ "\\ or F4", N_("filter rows by name, key, id, inode, pid, command or user") },
 		{ "s", N_("show only objects that look stale") },
+		{ "i", N_("SysV and POSIX objects of the next IPC namespace only, then all again") },
 		{ "< >, F6", N_("sort by the previous, next column; F6: choose the sort column") },
 		{ "I", N_("invert the sort order") },
 		{ "c or F2", N_("choose the columns of this pane") },
@@ -1079,7 +1091,7 @@ static void draw_list(struct tui *t, int y, int h, int cols)
 	free(cells);
 	if (t->nrows == 0 && h > 2) {
 		const char *msg = !t->snap ? _("collecting...") :
-				  t->filter[0] || t->stale_only ? _("nothing matches the filter") :
+				  t->filter[0] || t->stale_only || t->ns_filter ? _("nothing matches the filter") :
 				  _("none on this machine");
 
 		attron(t->attr[C_DIM]);
@@ -1210,6 +1222,14 @@ static void draw_status(struct tui *t, int y, int cols)
 	}
 	if (t->stale_only)
 		strbuf_printf(&b, " [%s]", _("stale only"));
+	if (t->ns_filter) {
+		const struct ipc_namespace *ns = t->snap ? snapshot_namespace(t->snap, t->ns_filter) : NULL;
+		char *c = ns && ns->container ? text_escape(ns->container, strlen(ns->container), t->utf8, NULL) : NULL;
+
+		strbuf_printf(&b, " [%s %llu%s%s]", _("ns"), (unsigned long long)t->ns_filter, c ? " " : "",
+			      c ? c : "");
+		free(c);
+	}
 	if (t->ntags)
 		strbuf_printf(&b, " [%zu %s]", t->ntags, _("tagged"));
 	if (t->ro->npids)
@@ -2104,9 +2124,10 @@ static enum reaction handle_key(struct tui *t, wint_t wc, bool fkey)
 	case 8:
 		if (t->depth > 1) {
 			pop_view(t);
-		} else if (t->filter[0] || t->stale_only) {
+		} else if (t->filter[0] || t->stale_only || t->ns_filter) {
 			t->filter[0] = '\0';
 			t->stale_only = false;
+			t->ns_filter = 0;
 			return R_ROWS;
 		}
 		return R_REDRAW;
@@ -2138,6 +2159,17 @@ filter:
 		t->depth = 1;
 		t->input = IN_FILTER;
 		return R_REDRAW;
+	case 'i':
+		if (!t->snap)
+			return R_NONE;
+		remember_selection(t);
+		t->ns_filter = next_namespace(t->snap, t->ns_filter);
+		if (t->ns_filter)
+			set_status(t, _("Showing IPC namespace %llu only (i: next)"),
+				   (unsigned long long)t->ns_filter);
+		else
+			set_status(t, "%s", _("Showing every IPC namespace"));
+		return R_ROWS;
 	case 's':
 		remember_selection(t);
 		t->stale_only = !t->stale_only;

@@ -75,8 +75,17 @@ def check_format(path):
     tap(all(s.value >= 0 for f in fams for s in f.samples), "no negative value")
     tap(not any("pid" in k for f in fams for s in f.samples for k in s.labels),
         "no pid label (bounded cardinality)")
-    kinds = {s.labels["kind"]: s.value for s in samples(fams, "ipctop_objects")}
+    own = [s.labels["namespace"] for s in samples(fams, "ipctop_namespace_info")
+           if s.labels.get("own") == "true"]
+    tap(len(own) == 1, "ipctop's own IPC namespace is listed once")
+    # the limits are those of ipctop's namespace: its objects count
+    kinds = {s.labels["kind"]: s.value for s in samples(fams, "ipctop_objects")
+             if s.labels.get("namespace") in (None, own[0] if own else None)}
     tap("posix_mq" in kinds and "sysv_msg" in kinds, "object counts per kind")
+    nsd = [s for s in samples(fams, "ipctop_objects") if s.labels["kind"].startswith(("sysv_", "posix_"))]
+    tap(all("namespace" in s.labels for s in nsd), "SysV and POSIX counts carry their namespace")
+    tap(not any("namespace" in s.labels for s in samples(fams, "ipctop_objects")
+                if s.labels["kind"] in ("pipe", "unix")), "pipes and sockets carry none")
     used = {s.labels["limit"]: s.value for s in samples(fams, "ipctop_limit_used")}
     tap(used.get("mq_queues_max") == kinds.get("posix_mq"),
         "mq_queues_max used = ipctop_objects{kind=\"posix_mq\"} (one snapshot)")
@@ -103,8 +112,11 @@ def check_objects(path, objs_paths):
              for s in samples(fams, "ipctop_queue_capacity_messages")}
     backlog = {s.labels["socket"]: s.value for s in samples(fams, "ipctop_unix_listen_backlog")}
     backlog_max = {s.labels["socket"]: s.value for s in samples(fams, "ipctop_unix_listen_backlog_max")}
-    count = {s.labels["kind"]: s.value for s in samples(fams, "ipctop_objects")}
-    nbytes = {s.labels["kind"]: s.value for s in samples(fams, "ipctop_object_bytes")}
+    count, nbytes = Counter(), Counter()
+    for s in samples(fams, "ipctop_objects"):
+        count[s.labels["kind"]] += s.value
+    for s in samples(fams, "ipctop_object_bytes"):
+        nbytes[s.labels["kind"]] += s.value
     ours = Counter()
     ours_bytes = Counter()
     for o in objs:

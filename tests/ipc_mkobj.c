@@ -100,7 +100,8 @@ static __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt,
 
 static void usage(void)
 {
-	fputs("usage: ipc_mkobj [-p PREFIX] SPEC...\n"
+	fputs("usage: ipc_mkobj [-p PREFIX] [-k KEY] SPEC...\n"
+	      "  -k KEY: SysV keys KEY, KEY+1, ... (the same in two IPC namespaces)\n"
 	      "  sysv_msg:MODE:NMSGS:BYTES       queue, NMSGS messages of BYTES each\n"
 	      "  sysv_shm:MODE:SIZE:NATTACH      segment attached NATTACH times\n"
 	      "  sysv_shm_private:MODE:SIZE      IPC_PRIVATE segment, not attached\n"
@@ -392,11 +393,15 @@ static void print_json_hex(const char *key, const char *s)
 	printf("\"");
 }
 
+static long key_base = -1;      /* -k: keys from here on, else by pid */
+
 static key_t new_key(void)
 {
 	/* keys in a range of our own, varied by pid so parallel runs do not meet */
 	static int seq;
 
+	if (key_base >= 0)
+		return (key_t)(key_base + seq++);
 	return (key_t)(0x1b0c0000 | ((getpid() & 0xfff) << 4) | (seq++ & 0xf));
 }
 
@@ -2235,9 +2240,11 @@ int main(int argc, char **argv)
 	const char *prefix = "";
 	int opt;
 
-	while ((opt = getopt(argc, argv, "p:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:k:")) != -1) {
 		if (opt == 'p')
 			prefix = optarg;
+		else if (opt == 'k')
+			key_base = strtol(optarg, NULL, 0);
 		else
 			usage();
 	}

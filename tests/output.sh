@@ -122,7 +122,7 @@ rm -f "$out"
 cmd=$(sed -n 's/^ExecStart=//p' "$TMPD/ipctop-textfile.service")
 # shellcheck disable=SC2086
 $cmd
-check "the service's command writes ipctop.prom" grep -q '^ipctop_objects{kind="posix_mq"}' "$TMPD/dir/ipctop.prom"
+check "the service's command writes ipctop.prom" grep -q '^ipctop_objects{kind="posix_mq"' "$TMPD/dir/ipctop.prom"
 check "the timer runs it every minute" grep -qx 'OnUnitActiveSec=1min' "$TMPD/ipctop-textfile.timer"
 
 stop_objects

@@ -47,12 +47,12 @@ check "every line is a comment or a sample" sh -c "! grep -Ev '^(# (HELP|TYPE) i
 run_tap "$PY" "$TESTS_SRCDIR/check_prom.py" top "$TMPD/default.prom" 5
 "$IPCTOP" --format=prometheus --metrics-top=0 >"$TMPD/none.prom"
 check "--metrics-top=0: no queue sample" sh -c "! grep -q '^ipctop_queue_bytes' '$TMPD/none.prom'"
-check "--metrics-top=0: still the totals" grep -q '^ipctop_objects{kind="posix_mq"} [1-9]' "$TMPD/none.prom"
+check "--metrics-top=0: still the totals" grep -q '^ipctop_objects{kind="posix_mq",namespace="[0-9]*"} [1-9]' "$TMPD/none.prom"
 
 # --only: the other kinds are not counted (not collected)
 "$IPCTOP" --format=prometheus --only=posix_mq >"$TMPD/only.prom"
-check "--only=posix_mq counts posix_mq" grep -q '^ipctop_objects{kind="posix_mq"} ' "$TMPD/only.prom"
-check "--only=posix_mq: no sysv_shm count" sh -c "! grep -q '^ipctop_objects{kind=\"sysv_shm\"}' '$TMPD/only.prom'"
+check "--only=posix_mq counts posix_mq" grep -q '^ipctop_objects{kind="posix_mq"' "$TMPD/only.prom"
+check "--only=posix_mq: no sysv_shm count" sh -c "! grep -q '^ipctop_objects{kind=\"sysv_shm\"' '$TMPD/only.prom'"
 
 # -n: one exposition per snapshot, each complete
 "$IPCTOP" --format=prometheus -n 2 -d 0.1 >"$TMPD/two.prom"

@@ -886,9 +886,61 @@ static void test_mountinfo(void)
 	is_int(mountinfo_parse_line(NULL, 0, &ma, &mi, point, sizeof(point)), -1, "mountinfo: NULL refused");
 }
 
+/* ---- cgroup_container ---------------------------------------------------- */
+
+#define CID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static void container_is(const char *cg, const char *want, const char *what)
+{
+	char out[96];
+	int rc = cgroup_container(cg, strlen(cg), out, sizeof(out));
+
+	if (want) {
+		ok(rc == 0, "cgroup_container: %s: found", what);
+		is_str(out, want, "cgroup_container: %s", what);
+	} else {
+		ok(rc < 0 && out[0] == '\0', "cgroup_container: %s: none", what);
+	}
+}
+
+static void test_cgroup(void)
+{
+	container_is("0::/system.slice/docker-" CID ".scope\n", "docker:0123456789ab", "docker, systemd driver");
+	container_is("12:pids:/docker/" CID "\n11:memory:/docker/" CID "\n", "docker:0123456789ab",
+		     "docker, cgroup v1");
+	container_is("0::/machine.slice/libpod-" CID ".scope/container\n", "podman:0123456789ab",
+		     "podman, the innermost that names one");
+	container_is("0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" CID ".scope\n",
+		     "podman:0123456789ab", "rootless podman");
+	container_is("0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234_5678.slice/"
+		     "cri-containerd-" CID ".scope\n", "kubepods:0123456789ab", "kubernetes with containerd");
+	container_is("0::/kubepods/besteffort/pod1234-5678/" CID "\n", "kubepods:0123456789ab",
+		     "kubernetes, cgroupfs driver");
+	container_is("0::/system.slice/cri-containerd-" CID ".scope\n", "containerd:0123456789ab", "containerd");
+	container_is("0::/machine.slice/crio-" CID ".scope\n", "crio:0123456789ab", "cri-o");
+	container_is("0::/machine.slice/machine-web1.scope/payload\n", "nspawn:web1", "nspawn machine scope");
+	container_is("0::/machine.slice/systemd-nspawn@db.service/payload\n", "nspawn:db", "nspawn service");
+	container_is("0::/lxc/box\n", "lxc:box", "lxc");
+	container_is("0::/init.scope\n", NULL, "the host's init");
+	container_is("0::/user.slice/user-1000.slice/session-3.scope\n", NULL, "a login session");
+	container_is("0::/system.slice/docker.service\n", NULL, "the docker daemon itself");
+	container_is("0::/system.slice/docker-0123.scope\n", NULL, "a short id is not a container id");
+	container_is("0::/system.slice/docker-" CID "x.scope\n", NULL, "65 characters");
+	container_is("0::/system.slice/docker-" CID ".scope", "docker:0123456789ab", "no final newline");
+	container_is("garbage\n::\n0:\n", NULL, "malformed lines");
+	container_is("", NULL, "empty");
+	container_is("0::/a:b/docker-" CID ".scope\n", "docker:0123456789ab", "a colon in the path");
+
+	char small[8];
+
+	ok(cgroup_container("0::/lxc/averylongname\n", 21, small, sizeof(small)) == 0 &&
+	   strcmp(small, "lxc:ave") == 0, "cgroup_container: truncated to the buffer");
+}
+
 int main(void)
 {
 	test_mountinfo();
+	test_cgroup();
 	test_fdinfo_regular();
 	test_fdinfo_eventfd();
 	test_fdinfo_epoll();

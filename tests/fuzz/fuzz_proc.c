@@ -401,12 +401,58 @@ static void check_mountinfo(const char *line, size_t len)
 	free(copy);
 }
 
+/* cgroup_container: a NUL-terminated answer inside the buffer; none is an empty string;
+ * one is RUNTIME:ID with a known runtime, a 12-digit hex id for the id runtimes (64
+ * digits of it in the input) and a NAME (from the input) for nspawn and lxc; a smaller
+ * buffer gets a prefix of the same answer. */
+static void check_cgroup(const char *s, size_t len)
+{
+	static const char *const ids[] = { "docker:", "podman:", "containerd:", "crio:", "kubepods:" };
+	static const char *const names[] = { "nspawn:", "lxc:" };
+	char out[96], small[6];
+	int rc = cgroup_container(s, len, out, sizeof(out));
+
+	FUZZ_CHECK(memchr(out, '\0', sizeof(out)) != NULL);
+	if (rc < 0) {
+		FUZZ_CHECK(out[0] == '\0');
+		return;
+	}
+	FUZZ_CHECK(rc == 0);
+	bool known = false;
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		size_t n = strlen(ids[i]);
+
+		if (strncmp(out, ids[i], n) != 0)
+			continue;
+		known = true;
+		FUZZ_CHECK(strlen(out + n) == 12);
+		for (size_t k = 0; k < 12; k++)
+			FUZZ_CHECK((out[n + k] >= '0' && out[n + k] <= '9') ||
+				   (out[n + k] >= 'a' && out[n + k] <= 'f'));
+		FUZZ_CHECK(memmem(s, len, out + n, 12) != NULL);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+
+		if (strncmp(out, names[i], n) != 0)
+			continue;
+		known = true;
+		FUZZ_CHECK(out[n] != '\0' && strchr(out + n, '/') == NULL && strchr(out + n, '\n') == NULL);
+		FUZZ_CHECK(memmem(s, len, out + n, strlen(out + n)) != NULL);
+	}
+	FUZZ_CHECK(known);
+	FUZZ_CHECK(cgroup_container(s, len, small, sizeof(small)) == 0);
+	FUZZ_CHECK(strncmp(small, out, sizeof(small) - 1) == 0 && strlen(small) < sizeof(small));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data, *end = s + size;
 
 	check_fdinfo(s, size);
 	check_status(s, size);
+	check_cgroup(s, size);
 
 	/* the whole input as one line, then each line */
 	check_maps(s, size, false);

@@ -1,0 +1,207 @@
+#!/bin/sh
+# IPC namespaces: a namespace of our own (unshare --ipc --mount, with its own /dev/shm)
+# holds SysV objects and POSIX queues and shared memory with the SAME keys and names as
+# objects this test makes on the host. ipctop shows both, each in its namespace with its
+# own holders; --namespace picks one; --remove in a namespace removes that one only.
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+require_root
+unshare --ipc --mount --fork true 2>/dev/null || skip_all "cannot make namespaces (unshare)"
+
+# SysV keys of a range no other helper uses (those are 0x1b0cXXXX), the same in both
+key=$(printf '0x1b0d%03x0' $(($$ & 0xfff)))
+specs="sysv_msg:0600:2:10 sysv_shm:0600:4096:1 sysv_sem:0600:3,4 posix_mq:0600:q:4:16:1 posix_shm_map:0600:s:100:1"
+
+# shellcheck disable=SC2086
+start_objects host -k "$key" $specs || { not_ok "host objects made"; done_testing; exit 1; }
+ok "host objects made"
+
+mkfifo "$TMPD/ns.in"
+# shellcheck disable=SC2016,SC2086
+unshare --ipc --mount --kill-child=TERM sh -c \
+	'mount -t tmpfs -o size=1m,mode=1777 tmpfs /dev/shm && exec "$0" "$@"' \
+	"$MKOBJ" -p "$IPCTOP_TEST_PREFIX" -k "$key" $specs \
+	<"$TMPD/ns.in" >"$TMPD/ns.out" 2>"$TMPD/ns.err" &
+MKOBJ_PIDS="$MKOBJ_PIDS $!"
+exec 8>"$TMPD/ns.in"
+i=0
+while ! grep -q '^READY' "$TMPD/ns.out" 2>/dev/null && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
+nspid=$(sed -n 's/^READY \([0-9]*\)$/\1/p' "$TMPD/ns.out")
+[ -n "$nspid" ] || { cat "$TMPD/ns.err" | sed 's/^/# /'; not_ok "namespace objects made"; done_testing; exit 1; }
+ok "namespace objects made (helper $nspid)"
+grep -v '^READY' "$TMPD/ns.out" >"$TMPD/ns.objs"
+
+# the namespace's helper in a cgroup named as docker names a container's (cgroup v1
+# cgroupfs driver: .../docker/ID), so ipctop can tell the container
+cid=$(printf '0123456789abcdef%.0s' 1 2 3)$(printf '%016x' $$)
+cgdir=
+for root in /sys/fs/cgroup/pids /sys/fs/cgroup; do
+	case $(stat -f -c %T "$root" 2>/dev/null) in cgroupfs|cgroup2fs) ;; *) continue ;; esac
+	if mkdir -p "$root/ipctop-test-$$/docker/$cid" 2>/dev/null &&
+		echo "$nspid" >"$root/ipctop-test-$$/docker/$cid/cgroup.procs" 2>/dev/null; then
+		cgdir=$root/ipctop-test-$$
+		break
+	fi
+	rmdir "$root/ipctop-test-$$/docker/$cid" "$root/ipctop-test-$$/docker" "$root/ipctop-test-$$" 2>/dev/null
+done
+cg_cleanup() {
+	[ -n "$cgdir" ] || return 0
+	# empty once the helper has exited
+	i=0
+	while ! rmdir "$cgdir/docker/$cid" 2>/dev/null && [ $i -lt 250 ]; do i=$((i + 1)); sleep 0.02; done
+	rmdir "$cgdir/docker" "$cgdir" 2>/dev/null
+}
+trap 'cleanup; cg_cleanup' EXIT
+container=
+[ -n "$cgdir" ] && container=docker:$(echo "$cid" | cut -c1-12)
+echo "# container: ${container:-none (no cgroup hierarchy to make one in)}"
+
+host_ns=$(stat -L -c %i /proc/self/ns/ipc)
+ns_ns=$(stat -L -c %i "/proc/$nspid/ns/ipc")
+check "the helper is in another IPC namespace" [ "$host_ns" != "$ns_ns" ]
+
+# check.py JSON NAME: each of our objects twice, once per namespace, with its holders
+cat >"$TMPD/check.py" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+prefix, key, host_ns, ns_ns, host_pid, ns_pid, want, container = sys.argv[2:10]
+container = container or None
+key, host_ns, ns_ns = int(key, 0), int(host_ns), int(ns_ns)
+want = want.split(",")        # the namespaces expected: host, ns
+def tap(ok, d): print(("ok - " if ok else "not ok - ") + d)
+def ours(o):
+    if o["kind"].startswith("sysv_"):
+        return key <= o["key"] < key + 16
+    return (o.get("name") or "").startswith(prefix)
+objs = [o for o in doc["objects"] if ours(o)]
+for kind in ("sysv_msg", "sysv_shm", "sysv_sem", "posix_mq", "posix_shm"):
+    got = sorted((o["ipc_ns"] for o in objs if o["kind"] == kind), key=str)
+    exp = sorted(([host_ns] if "host" in want else []) + ([ns_ns] if "ns" in want else []), key=str)
+    tap(got == exp, "%s: one in each namespace asked for (%s), got %s" % (kind, ",".join(want), got))
+    names = {(o.get("key"), o.get("name")) for o in objs if o["kind"] == kind}
+    tap(len(names) <= 1, "%s: the same key or name in both" % kind)
+    for o in objs:
+        if o["kind"] != kind or "holders" not in o:
+            continue
+        pids = {h["pid"] for h in o["holders"]}
+        mine, other = (host_pid, ns_pid) if o["ipc_ns"] == host_ns else (ns_pid, host_pid)
+        where = "host" if o["ipc_ns"] == host_ns else "namespace"
+        tap(int(mine) in pids and int(other) not in pids,
+            "%s in the %s: held by its own helper %s only, holders %s" % (kind, where, mine, sorted(pids)))
+    for o in objs:
+        if o["kind"] == kind:
+            exp = container if o["ipc_ns"] == ns_ns else None
+            tap(o["container"] == exp, "%s: container %s" % (kind, exp))
+PY
+"$IPCTOP" -J --only=sysv,posix >"$TMPD/all.json" 2>"$TMPD/err"
+check "ipctop -J exits 0" [ $? -eq 0 ]
+sed 's/^/# stderr: /' "$TMPD/err"
+run_tap python3 "$TMPD/check.py" "$TMPD/all.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host,ns "$container"
+
+"$IPCTOP" -J --only=sysv,posix --namespace "$ns_ns" >"$TMPD/ns.json"
+run_tap python3 "$TMPD/check.py" "$TMPD/ns.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns "$container"
+"$IPCTOP" -J --only=sysv,posix --namespace own >"$TMPD/own.json"
+run_tap python3 "$TMPD/check.py" "$TMPD/own.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host "$container"
+
+if [ -n "$container" ]; then
+	"$IPCTOP" -J --only=sysv,posix --namespace "$(echo "$cid" | cut -c1-12)" >"$TMPD/cid.json"
+	run_tap python3 "$TMPD/check.py" "$TMPD/cid.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns "$container"
+fi
+
+# Prometheus: the counts per namespace, and which container each is
+"$IPCTOP" --format=prometheus --only=sysv,posix >"$TMPD/out.prom"
+check "prometheus: SysV queues counted in the namespace" grep -q "^ipctop_objects{kind=\"sysv_msg\",namespace=\"$ns_ns\"} [1-9]" "$TMPD/out.prom"
+check "prometheus: POSIX queues counted in the namespace" grep -q "^ipctop_objects{kind=\"posix_mq\",namespace=\"$ns_ns\"} [1-9]" "$TMPD/out.prom"
+check "prometheus: the namespace and its container" grep -qx "ipctop_namespace_info{namespace=\"$ns_ns\",own=\"false\",container=\"$container\"} 1" "$TMPD/out.prom"
+check "prometheus: ours" grep -qx "ipctop_namespace_info{namespace=\"$host_ns\",own=\"true\",container=\"\"} 1" "$TMPD/out.prom"
+
+# text: the NS column tells them apart
+"$IPCTOP" -b --only=posix_mq >"$TMPD/out.txt"
+check "text: the NS column header" grep -q ' NS ' "$TMPD/out.txt"
+check "text: the host queue with its namespace" grep -q " $host_ns .*${IPCTOP_TEST_PREFIX}q" "$TMPD/out.txt"
+check "text: the namespace's queue with its namespace" grep -q " $ns_ns .*${IPCTOP_TEST_PREFIX}q" "$TMPD/out.txt"
+
+# the full-screen view: the NS column, and i shows one namespace at a time
+if command -v tmux >/dev/null; then
+	sock="ipctop-ns-$$"
+	tm() { TMUX_TMPDIR=$TMPD tmux -L "$sock" -f /dev/null "$@"; }
+	trap 'tm kill-server >/dev/null 2>&1; cleanup; cg_cleanup' EXIT
+	ours_rows() { tm capture-pane -p -t t | grep -c "${IPCTOP_TEST_PREFIX}q"; }
+	wait_rows() { # wait_rows N: until N rows show our queue (10 s at most)
+		i=0
+		while [ "$(ours_rows)" != "$1" ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
+		[ "$(ours_rows)" = "$1" ]
+	}
+	tm new-session -d -s t -x 200 -y 40 "$IPCTOP -d 0.5; sleep 60"
+	sleep 0.5
+	tm send-keys -t t 3
+	check "full screen: the POSIX queue of each namespace" wait_rows 2
+	check "full screen: the NS column" sh -c "TMUX_TMPDIR=$TMPD tmux -L $sock capture-pane -p -t t | grep -q ' NS '"
+	found=
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+		tm send-keys -t t i
+		sleep 0.3
+		if tm capture-pane -p -t t | grep -q "Showing IPC namespace $ns_ns only\|\[ns $ns_ns"; then
+			found=1; break
+		fi
+	done
+	check "full screen: i reaches the namespace" [ -n "$found" ]
+	check "full screen: then only its queue" wait_rows 1
+	# the status line shows it once the message is gone
+	has_ns_mark() {
+		i=0
+		while ! tm capture-pane -p -t t | grep -qF "[ns $ns_ns${container:+ $container}]" && [ $i -lt 200 ]; do
+			i=$((i + 1)); sleep 0.05
+		done
+		[ $i -lt 200 ]
+	}
+	check "full screen: the status line names the namespace and its container" has_ns_mark
+	tm send-keys -t t Escape
+	check "full screen: Esc shows every namespace again" wait_rows 2
+	tm kill-server >/dev/null 2>&1
+fi
+
+# removal: ambiguous without --namespace; with it, that one only
+keyd=$(printf '%d' "$key")
+"$IPCTOP" --remove "sysv_msg:key:$key" >/dev/null 2>"$TMPD/err"
+check "--remove of a key in two namespaces: refused" [ $? -eq 1 ]
+check "--remove of a key in two namespaces: says why" grep -q "names 2 different objects" "$TMPD/err"
+"$IPCTOP" --namespace "$ns_ns" --remove "sysv_msg:key:$key" "sysv_sem:key:$((keyd + 2))" \
+	"sysv_shm:key:$((keyd + 1))" "posix_mq:${IPCTOP_TEST_PREFIX}q" "posix_shm:${IPCTOP_TEST_PREFIX}s" \
+	>"$TMPD/rm.out" 2>"$TMPD/rm.err"
+check "--namespace NS --remove: exit 0" [ $? -eq 0 ]
+sed 's/^/# /' "$TMPD/rm.out" "$TMPD/rm.err"
+check "--remove: five removed" [ "$(grep -c '^removed' "$TMPD/rm.out")" -eq 5 ]
+check "--remove: each said to be in the namespace" [ "$(grep -c "in IPC namespace $ns_ns" "$TMPD/rm.out")" -eq 5 ]
+
+# the kernel's own view, each namespace read from inside it
+host_has() { grep -q "$1" "/proc/sysvipc/$2"; }
+ns_has() { nsenter --ipc --target "$nspid" cat "/proc/sysvipc/$2" | grep -q "$1"; }
+kpat=$(printf ' *%d ' "$key")
+check "host SysV queue still there" host_has "^$kpat" msg
+check "namespace SysV queue gone" sh -c "! nsenter --ipc --target $nspid cat /proc/sysvipc/msg | grep -q '^$kpat'"
+check "namespace SysV set gone" sh -c "! nsenter --ipc --target $nspid cat /proc/sysvipc/sem | grep -q '^ *$((keyd + 2)) '"
+check "host SysV set still there" host_has "^ *$((keyd + 2)) " sem
+"$IPCTOP" -J --only=sysv,posix >"$TMPD/after.json"
+# IPC_RMID of an attached segment makes its key IPC_PRIVATE: find ours by namespace and holder
+check "after: the namespace's segment is marked for removal (still attached), the host's not" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); key = int(sys.argv[2], 0); host, ns = int(sys.argv[3]), int(sys.argv[4])
+nspid = int(sys.argv[5])
+segs = [o for o in d["objects"] if o["kind"] == "sysv_shm"]
+hostseg = [o["marked_for_removal"] for o in segs if o["key"] == key + 1]
+nsseg = [(o["marked_for_removal"], o["key"]) for o in segs
+         if o["ipc_ns"] == ns and nspid in {h["pid"] for h in o["holders"]}]
+sys.exit(0 if hostseg == [False] and nsseg == [(True, 0)] else 1)' "$TMPD/after.json" "$key" "$host_ns" "$ns_ns" "$nspid"
+
+check "after: POSIX queue and shm only on the host" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); p = sys.argv[2]; host = int(sys.argv[3])
+left = [(o["kind"], o["ipc_ns"]) for o in d["objects"] if o["kind"] in ("posix_mq", "posix_shm") and (o["name"] or "").startswith(p)]
+sys.exit(0 if sorted(left) == [("posix_mq", host), ("posix_shm", host)] else 1)' "$TMPD/after.json" "$IPCTOP_TEST_PREFIX" "$host_ns"
+check "host POSIX shm file still there" [ -e "/dev/shm/${IPCTOP_TEST_PREFIX}s" ]
+check "namespace POSIX shm file gone" sh -c "! nsenter --mount --target $nspid test -e /dev/shm/${IPCTOP_TEST_PREFIX}s"
+
+exec 8>&-
+stop_objects
+check "nothing of ours left on the host" [ -z "$(leftovers)" ]
+done_testing
