@@ -78,6 +78,13 @@ static struct dbus_bus *bus_add(struct snapshot *snap, size_t *alloc)
 	return b;
 }
 
+static int pid_cmp(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* The buses: listening sockets held by a bus daemon (holders are not yet sliced, so the
  * scan's list is walked once), then the system bus's socket if no daemon was seen on
  * it (its daemon's descriptors may not be readable), then the address given. */
@@ -85,16 +92,29 @@ static void find_buses(struct snapshot *snap, const char *extra)
 {
 	size_t alloc = 0;
 	bool system_seen = false;
+	/* the bus daemons' processes first (sorted by pid, as the table is): most holders
+	 * are then passed over without touching their object */
+	pid_t *daemons = NULL;
+	size_t ndaemons = 0;
 
-	for (size_t i = 0; i < snap->nholders; i++) {
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		if (!is_bus_daemon(snap->procs[i].comm))
+			continue;
+		daemons = xreallocarray(daemons, ndaemons + 1, sizeof(*daemons));
+		daemons[ndaemons++] = snap->procs[i].pid;
+	}
+	for (size_t i = 0; ndaemons && i < snap->nholders; i++) {
 		const struct holder *h = &snap->holders[i];
+
+		if (!bsearch(&h->pid, daemons, ndaemons, sizeof(*daemons), pid_cmp))
+			continue;
 		const struct ipc_object *o = &snap->objects[h->object];
 
 		if (o->kind != KIND_UNIX || o->sock_state != TCP_LISTEN || !o->name || o->inode == 0)
 			continue;
 		const struct process *p = snapshot_process(snap, h->pid);
 
-		if (!p || !is_bus_daemon(p->comm))
+		if (!p)
 			continue;
 
 		struct dbus_bus *b = NULL;
@@ -126,6 +146,7 @@ static void find_buses(struct snapshot *snap, const char *extra)
 			b->daemon_pids[b->ndaemons++] = h->pid;
 	}
 
+	free(daemons);
 	if (!system_seen) {
 		struct dbus_bus *b = bus_add(snap, &alloc);
 		struct stat st;

@@ -37,6 +37,13 @@ struct mnt_ns {
 	pid_t pid;
 };
 
+static int pid_ns_cmp(const void *a, const void *b)
+{
+	const struct pid_ns *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
 static int ns_cmp(const void *a, const void *b)
 {
 	const struct ipc_namespace *x = a, *y = b;
@@ -118,7 +125,7 @@ static bool is_pid(const char *s)
 /* Every IPC namespace in use (ours first), and every mount namespace (mnts). */
 static void discover(struct snapshot *snap, bool all, struct mnt_ns **mnts, size_t *nmnts)
 {
-	size_t alloc = 0, mnt_alloc = 0;
+	size_t alloc = 0, mnt_alloc = 0, pid_ns_alloc = 0;
 	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *dir = NULL;
 	struct stat st;
@@ -158,7 +165,14 @@ static void discover(struct snapshot *snap, bool all, struct mnt_ns **mnts, size
 			read_container(ns, procfd, pid);
 		}
 		snprintf(path, sizeof(path), "%s/ns/mnt", d->d_name);
-		if (fstatat(procfd, path, &st, 0) < 0 || st.st_ino == own_mnt)
+		if (fstatat(procfd, path, &st, 0) < 0)
+			continue;
+		if (snap->npid_ns == pid_ns_alloc) {
+			pid_ns_alloc = pid_ns_alloc ? pid_ns_alloc * 2 : 256;
+			snap->pid_ns = xreallocarray(snap->pid_ns, pid_ns_alloc, sizeof(*snap->pid_ns));
+		}
+		snap->pid_ns[snap->npid_ns++] = (struct pid_ns){ pid, ipc, st.st_ino };
+		if (st.st_ino == own_mnt)
 			continue;
 		bool seen = false;
 
@@ -178,6 +192,8 @@ static void discover(struct snapshot *snap, bool all, struct mnt_ns **mnts, size
 		close(procfd);
 	if (snap->nnamespaces)
 		qsort(snap->namespaces, snap->nnamespaces, sizeof(*snap->namespaces), ns_cmp);
+	if (snap->npid_ns)
+		qsort(snap->pid_ns, snap->npid_ns, sizeof(*snap->pid_ns), pid_ns_cmp);
 }
 
 void ns_discover(struct snapshot *snap)

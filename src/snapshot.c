@@ -99,6 +99,7 @@ void snapshot_free(struct snapshot *snap)
 	for (size_t i = 0; i < snap->nnamespaces; i++)
 		free(snap->namespaces[i].container);
 	free(snap->namespaces);
+	free(snap->pid_ns);
 	free(snap);
 }
 

@@ -380,6 +380,10 @@ struct snapshot {
 	bool dbus_supported;
 	struct ipc_namespace *namespaces;  /* sorted by inode; ours too */
 	size_t nnamespaces;
+	/* the IPC and mount namespaces of each process as the namespace discovery saw them
+	 * (sorted by pid), so the process scan need not stat them again */
+	struct pid_ns { pid_t pid; uint64_t ipc, mnt; } *pid_ns;
+	size_t npid_ns;
 	uint64_t own_ipc_ns;           /* ipctop's IPC namespace inode, 0 unknown */
 };
 
