@@ -387,6 +387,19 @@ static void check_metrics_options(const struct options *o)
 		usage_error(_("--sort and --reverse cannot be used with --format=prometheus"));
 }
 
+/* What --namespace may name: an inode, or a container's id or name (runtime:id). */
+static bool namespace_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 256)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._:-", *s))
+			return false;
+	return true;
+}
+
 /* The syntax of a D-Bus address: TRANSPORT:KEY=VALUE,... entries separated by ';'
  * (values escaped with %XX where needed; printable ASCII without spaces). */
 static bool dbus_address_valid(const char *a)
@@ -475,8 +488,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->batch = true;
 			break;
 		case OPT_NAMESPACE:
-			if (!*optarg)
-				usage_error(_("invalid value for --namespace: empty"));
+			if (!namespace_name_valid(optarg))
+				usage_error(_("invalid value for --namespace: '%s' (expected all, own, an IPC "
+					      "namespace inode or a container's id or name)"), arg_text(optarg));
 			if (strcmp(optarg, "own") == 0) {
 				o->all_namespaces = false;
 				o->ns_only = NULL;

@@ -51,6 +51,20 @@ while read -r short name meta; do
 		refused "--$name=x (takes no value)" "--$name" "" "--$name=x"
 		continue
 	fi
+	if [ "$name" = namespace ]; then
+		# an inode or a container's id or name: only what cannot be one is refused
+		refused "--namespace=''" "--namespace" "" "--namespace="
+		refused "--namespace='1 2'" "--namespace" "1 2" "--namespace=1 2"
+		refused "--namespace=',,,'" "--namespace" ",,," "--namespace=,,,"
+		refused "--namespace with an escape sequence" "--namespace" 'esc\x1b[2J\x1b]0;t\x07' "--namespace=$esc"
+		refused "--namespace with invalid UTF-8" "--namespace" 'bad\xff\xc0utf8' "--namespace=$badutf"
+		refused "--namespace too long" "--namespace" "99999" "--namespace=$long"
+		"$IPCTOP" -b -n 1 --only=sysv_msg --namespace=no-such-container >/dev/null 2>"$TMPD/err"
+		rc=$?
+		check "--namespace naming no namespace in use: exit 0, and a note says so ($rc)" \
+			[ $rc -eq 0 ]
+		continue
+	fi
 	if [ "$name" = output ]; then
 		# any name is a file name: only what cannot be written is refused
 		refused "--output=''" "--output" "" "--output="

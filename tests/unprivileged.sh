@@ -189,7 +189,7 @@ if command -v tmux >/dev/null; then
 	keys y
 	check "  y: the removal is refused" wait_screen "Removed 0, 1 failed"
 	check "  naming the object, the operation and the reason" \
-		grep -q "SysV shared memory segment id $rshm.*IPC_RMID refused: permission denied" "$TMPD/screen"
+		wait_screen "SysV shared memory segment id $rshm.*IPC_RMID refused: permission denied"
 	keys Enter
 	check "Enter closes the report" wait_gone "1 failed"
 	check "  the segment is still there" in_sysvipc shm "$rshm"
