@@ -146,7 +146,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 b = [x for x in d["dbus"]["buses"] if x["bus"] == sys.argv[2]]
 c = [o for o in d["objects"] if o["kind"] == "dbus" and o["bus"] == sys.argv[2]]
-sys.exit(0 if len(b) == 1 and b[0]["reached"] and sorted(o["unique_name"] for o in c) == sorted(sys.argv[3:5]) else 1)' \
+# (another ipctop, of a test running beside this one, may be on the bus for a moment)
+sys.exit(0 if len(b) == 1 and b[0]["reached"] and set(sys.argv[3:5]) <= set(o["unique_name"] for o in c) else 1)' \
 	"$TMPD/addr.json" "$addr" "$a_unique" "$b_unique" || grep -A3 "\"notes\"" "$TMPD/addr.json" | sed "s/^/# /"
 $IPCTOP -b --only=dbus --dbus-address= >/dev/null 2>"$TMPD/err"
 check "--dbus-address with an empty value is refused (exit 2)" [ $? -eq 2 ]
