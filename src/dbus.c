@@ -752,6 +752,27 @@ static char *conn_label(const struct ipc_object *o)
 	return xasprintf("%s %s +%zu", o->name, o->dbus_names.v[0], o->dbus_names.n - 1);
 }
 
+/* The entries of v (sorted by bus_sock_cmp) for this pid on this bus: how many, and
+ * the first in *first. */
+static size_t bus_sock_run(const struct bus_sock *v, size_t n, pid_t pid, size_t bus, size_t *first)
+{
+	struct bus_sock key = { pid, bus, NULL, NULL };
+	size_t lo = 0, hi = n, count = 0;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (bus_sock_cmp(&v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	while (lo + count < n && v[lo + count].bus == bus && v[lo + count].pid == pid)
+		count++;
+	return count;
+}
+
 void dbus_link(struct snapshot *snap)
 {
 	size_t nconn = 0;
@@ -819,36 +840,10 @@ void dbus_link(struct snapshot *snap)
 		if (o->kind != KIND_DBUS || o->cpid <= 0 || !ns)
 			continue;
 		/* this process's sockets to the bus, and its connections on it */
-		struct bus_sock key = { o->cpid, o->bus_index, NULL, NULL };
-		size_t lo = 0, hi = ns;
+		size_t lo, clo;
+		size_t nsock = bus_sock_run(socks, ns, o->cpid, o->bus_index, &lo);
+		size_t nsame = bus_sock_run(conns, nc, o->cpid, o->bus_index, &clo);
 
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-
-			if (bus_sock_cmp(&socks[mid], &key) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		size_t nsock = 0;
-
-		for (size_t j = lo; j < ns && socks[j].bus == o->bus_index && socks[j].pid == o->cpid; j++)
-			nsock++;
-		struct bus_sock ckey = { o->cpid, o->bus_index, NULL, NULL };
-		size_t clo = 0, chi = nc;
-
-		while (clo < chi) {
-			size_t mid = (clo + chi) / 2;
-
-			if (bus_sock_cmp(&conns[mid], &ckey) < 0)
-				clo = mid + 1;
-			else
-				chi = mid;
-		}
-		size_t nsame = 0;
-
-		for (size_t j = clo; j < nc && conns[j].bus == o->bus_index && conns[j].pid == o->cpid; j++)
-			nsame++;
 		o->count = nsock;
 		/* FIXME: a process with several connections to one bus: which socket is
 		 * which is not known (the daemon does not say), so none is joined */

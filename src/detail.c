@@ -19,7 +19,7 @@
 
 #define DOC_MAX_CMDLINE 4096
 
-static struct doc_line *doc_add(struct doc *d, enum line_style style, char *text)
+struct doc_line *doc_add(struct doc *d, enum line_style style, char *text)
 {
 	if (d->n == d->alloc) {
 		d->alloc = d->alloc ? d->alloc * 2 : 64;

@@ -35,6 +35,8 @@ struct doc {
 };
 
 void doc_free(struct doc *d);
+/* Append a line; it takes text (malloc'd, or NULL). */
+struct doc_line *doc_add(struct doc *d, enum line_style style, char *text);
 /* The first line at or after i that Enter acts on, or d->n. */
 size_t doc_next_action(const struct doc *d, size_t i);
 

@@ -76,20 +76,6 @@ void gen_view_sample(struct gen_view *v)
 	v->t_last = now;
 }
 
-static struct doc_line *add_line(struct doc *d, enum line_style style, char *text)
-{
-	if (d->n == d->alloc) {
-		d->alloc = d->alloc ? d->alloc * 2 : 32;
-		d->lines = xreallocarray(d->lines, d->alloc, sizeof(*d->lines));
-	}
-	struct doc_line *l = &d->lines[d->n++];
-
-	memset(l, 0, sizeof(*l));
-	l->text = text;
-	l->style = style;
-	return l;
-}
-
 static void sparkline(struct strbuf *b, const double *r, unsigned int n, bool utf8)
 {
 	static const char *const blocks[] = { "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
@@ -240,8 +226,8 @@ void doc_stress(struct doc *d, const struct snapshot *snap, const struct gen_vie
 
 	doc_free(d);
 	if (!v->run) {
-		add_line(d, LS_TITLE, xstrdup(_("Traffic generator")));
-		add_line(d, LS_NORMAL, xstrdup(_("  not running: g starts it")));
+		doc_add(d, LS_TITLE, xstrdup(_("Traffic generator")));
+		doc_add(d, LS_NORMAL, xstrdup(_("  not running: g starts it")));
 		return;
 	}
 	p = gen_run_params(v->run);
@@ -249,14 +235,14 @@ void doc_stress(struct doc *d, const struct snapshot *snap, const struct gen_vie
 
 	const char *err = gen_run_error(v->run);
 
-	add_line(d, LS_TITLE, xasprintf(_("Traffic generator: %zu-byte messages, %s, %s, %.0f s: %s"),
+	doc_add(d, LS_TITLE, xasprintf(_("Traffic generator: %zu-byte messages, %s, %s, %.0f s: %s"),
 					p->msg_size, p->pattern == GEN_PINGPONG ? "pingpong" : "stream",
 					p->rate ? _("rate-limited") : _("as fast as possible"), p->duration,
 					err ? _("failed") : v->state > 0 ? _("running") :
 					v->stopped ? _("stopped") : _("finished")));
 	if (err)
-		add_line(d, LS_STALE, xasprintf("  %s", err));
-	add_line(d, LS_COLUMNS, xasprintf("  %-15s %5s %11s %9s %9s %9s %6s %6s  %s", _("MECHANISM"), _("PAIRS"),
+		doc_add(d, LS_STALE, xasprintf("  %s", err));
+	doc_add(d, LS_COLUMNS, xasprintf("  %-15s %5s %11s %9s %9s %9s %6s %6s  %s", _("MECHANISM"), _("PAIRS"),
 					  _("MSGS/S"), _("MB/S"), _("P50"), _("P99"), _("CPU%"), _("ERRORS"),
 					  _("RATE, LAST REFRESHES")));
 	for (size_t i = 0; i < n; i++) {
@@ -272,12 +258,12 @@ void doc_stress(struct doc *d, const struct snapshot *snap, const struct gen_vie
 			      now_rate, now_rate * (double)(r->mech == GEN_EVENTFD ? 8 : p->msg_size) / 1e6, p50, p99,
 			      v->cpu_pct[r->mech], (unsigned long long)r->errors);
 		sparkline(&b, v->rate[r->mech], v->nsamples, utf8);
-		add_line(d, r->errors ? LS_STALE : LS_NORMAL, b.s);
+		doc_add(d, r->errors ? LS_STALE : LS_NORMAL, b.s);
 	}
 	if (!snap)
 		return;
-	add_line(d, LS_NORMAL, xstrdup(""));
-	add_line(d, LS_SECTION, xstrdup(_("The kernel's side (this snapshot)")));
+	doc_add(d, LS_NORMAL, xstrdup(""));
+	doc_add(d, LS_SECTION, xstrdup(_("The kernel's side (this snapshot)")));
 	for (size_t i = 0; i < n; i++) {
 		bool head = false;
 
@@ -287,10 +273,10 @@ void doc_stress(struct doc *d, const struct snapshot *snap, const struct gen_vie
 			if (object_mech(o, res, n) != (int)res[i].mech)
 				continue;
 			if (!head)
-				add_line(d, LS_NORMAL, xasprintf("  %s", gen_mech_name(res[i].mech)));
+				doc_add(d, LS_NORMAL, xasprintf("  %s", gen_mech_name(res[i].mech)));
 			head = true;
 
-			struct doc_line *l = add_line(d, LS_NORMAL, kernel_side(o, utf8));
+			struct doc_line *l = doc_add(d, LS_NORMAL, kernel_side(o, utf8));
 
 			l->has_obj = true;
 			object_ident(o, &l->obj);

@@ -196,6 +196,13 @@ static void discover(struct snapshot *snap, bool all, struct mnt_ns **mnts, size
 		qsort(snap->pid_ns, snap->npid_ns, sizeof(*snap->pid_ns), pid_ns_cmp);
 }
 
+const struct pid_ns *snapshot_pid_ns(const struct snapshot *snap, pid_t pid)
+{
+	struct pid_ns key = { .pid = pid };
+
+	return snap->npid_ns ? bsearch(&key, snap->pid_ns, snap->npid_ns, sizeof(key), pid_ns_cmp) : NULL;
+}
+
 void ns_discover(struct snapshot *snap)
 {
 	struct mnt_ns *mnts;

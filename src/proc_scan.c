@@ -915,22 +915,13 @@ static int scan_maps(struct scan *sc)
 	return 0;
 }
 
-static int pid_ns_cmp(const void *a, const void *b)
-{
-	const struct pid_ns *x = a, *y = b;
-
-	return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
 /* The IPC, mount and network namespaces: three stats, where libproc2 would stat all
  * eight (two of them already made by the namespace discovery, when it ran). */
 static void read_namespaces(struct scan *sc, struct process *p)
 {
 	char path[40];
 	struct stat st;
-	struct pid_ns key = { .pid = p->pid };
-	const struct pid_ns *seen = sc->snap->npid_ns ?
-		bsearch(&key, sc->snap->pid_ns, sc->snap->npid_ns, sizeof(key), pid_ns_cmp) : NULL;
+	const struct pid_ns *seen = snapshot_pid_ns(sc->snap, p->pid);
 
 	if (seen) {     /* the namespace discovery stat'ed them a moment ago */
 		p->ns_ipc = seen->ipc;

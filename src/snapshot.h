@@ -469,6 +469,8 @@ void ns_discover(struct snapshot *snap);
 void ns_collect(struct snapshot *snap, unsigned int kinds);
 /* The namespace a --namespace value names (inode, container or its id/name), or NULL. */
 const struct ipc_namespace *snapshot_namespace_named(const struct snapshot *snap, const char *name);
+/* A process's IPC and mount namespaces as the discovery saw them, or NULL. */
+const struct pid_ns *snapshot_pid_ns(const struct snapshot *snap, pid_t pid);
 /* The namespace with this inode, or NULL. */
 const struct ipc_namespace *snapshot_namespace(const struct snapshot *snap, uint64_t ino);
 /* A descriptor of /proc/PID/ns/ipc of a live process in the IPC namespace ino (checked
