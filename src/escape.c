@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -175,4 +176,9 @@ char *hex_encode(const char *s, size_t len)
 	}
 	out[len * 2] = '\0';
 	return out;
+}
+
+bool locale_is_utf8(void)
+{
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 }

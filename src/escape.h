@@ -19,6 +19,8 @@ bool codepoint_is_control(uint32_t cp);
  * backslash becomes "\\", everything else "\n", "\t" or "\xHH" per byte.
  * Returns a malloc'd string; *width (if non-NULL) gets its display width in cells. */
 char *text_escape(const char *s, size_t len, bool utf8, size_t *width);
+/* Whether the locale's character set (LC_CTYPE) is UTF-8. */
+bool locale_is_utf8(void);
 
 /* Write s as a JSON string (with quotes). Invalid UTF-8 bytes become U+FFFD.
  * Returns true if the bytes were valid UTF-8 (so the string is exact). */

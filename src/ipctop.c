@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
 #include <malloc.h>
@@ -235,7 +234,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const ch
  * (the message exits the program: never freed). */
 static const char *arg_text(const char *s)
 {
-	return text_escape(s, strlen(s), strcmp(nl_langinfo(CODESET), "UTF-8") == 0, NULL);
+	return text_escape(s, strlen(s), locale_is_utf8(), NULL);
 }
 
 static void list_columns(void)
@@ -745,11 +744,6 @@ static int run_batch(const struct options *o)
 
 /* ---- --remove and --remove-stale ---- */
 
-static bool output_utf8(void)
-{
-	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-}
-
 /* Whether a note's source is where objects of these kinds come from. */
 static bool note_about(const char *source, unsigned int kinds)
 {
@@ -845,7 +839,7 @@ static void format_since(int64_t t, char *buf, size_t len)
 
 static int run_remove(const struct options *o)
 {
-	bool utf8 = output_utf8();
+	bool utf8 = locale_is_utf8();
 	unsigned int kinds = 0;
 
 	for (size_t i = 0; i < o->nspecs; i++)
@@ -931,7 +925,7 @@ static bool posix_stale(const struct snapshot *snap)
 
 static int run_remove_stale(const struct options *o)
 {
-	bool utf8 = output_utf8();
+	bool utf8 = locale_is_utf8();
 	unsigned int kinds = o->render.kinds & STALE_KINDS;
 	struct snapshot *snap = removal_snapshot(o, kinds);
 	int rc = EXIT_SUCCESS;
@@ -1038,7 +1032,7 @@ int main(int argc, char **argv)
 	textdomain(PACKAGE);
 #endif
 	parse_args(argc, argv, &o);
-	o.render.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	o.render.utf8 = locale_is_utf8();
 
 	int rc;
 

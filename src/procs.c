@@ -73,6 +73,24 @@ char *proc_cmdline(pid_t pid)
 	return buf;
 }
 
+/* The command as the kernel has it. libproc2 writes control characters in it as '?'
+ * (for a terminal); ipctop escapes what it shows itself, and JSON should have the
+ * exact bytes. Only the final newline of /proc/PID/comm is not the command's. */
+static char *proc_comm(pid_t pid)
+{
+	char path[32];
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	char *buf = read_file_at(-1, path, 64, &len);
+
+	if (!buf)
+		return NULL;
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	return buf;
+}
+
 void procs_collect(struct snapshot *snap, const pid_t *pids, size_t npids)
 {
 	struct pids_info *info = NULL;
@@ -104,7 +122,9 @@ void procs_collect(struct snapshot *snap, const pid_t *pids, size_t npids)
 		p->ppid = IPCTOP_PIDS_VAL(P_PPID, s_int, s, info);
 		p->euid = IPCTOP_PIDS_VAL(P_EUID, u_int, s, info);
 		p->state = IPCTOP_PIDS_VAL(P_STATE, s_ch, s, info);
-		p->comm = xstrdup(cmd ? cmd : "");
+		p->comm = cmd && strchr(cmd, '?') ? proc_comm(p->pid) : NULL;
+		if (!p->comm)
+			p->comm = xstrdup(cmd ? cmd : "");
 		p->start_time = hz > 0 ? snap->boot_time +
 			(int64_t)(IPCTOP_PIDS_VAL(P_START, ull_int, s, info) / (unsigned long long)hz) : 0;
 		snap->nprocs++;

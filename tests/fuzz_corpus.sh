@@ -4,7 +4,7 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 : "${FUZZ_REPLAY_DIR:=./tests/fuzz}"
 
-for t in sysvipc mqueue escape options proc diag gen dbus; do
+for t in sysvipc mqueue escape options proc diag gen dbus remove; do
 	replay="$FUZZ_REPLAY_DIR/replay_$t"
 	corpus="$TESTS_SRCDIR/fuzz/corpus/$t"
 	crashes="$TESTS_SRCDIR/fuzz/crashes/$t"

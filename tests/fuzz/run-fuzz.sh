@@ -4,7 +4,7 @@
 #
 # Usage: tests/fuzz/run-fuzz.sh [SECONDS] [TARGET...]
 #   SECONDS  per target (default: $FUZZ_SECONDS, else 60)
-#   TARGET   sysvipc mqueue escape options proc diag gen dbus (default: all)
+#   TARGET   sysvipc mqueue escape options proc diag gen dbus remove (default: all)
 # Environment: CLANG (default clang), FUZZ_BUILDDIR (where config.h is; default the
 # top source directory), FUZZ_KEEP=1 keeps the work directory (grown corpora, logs).
 #
@@ -22,7 +22,7 @@ secs=${FUZZ_SECONDS:-60}
 case ${1:-} in
 [0-9]*) secs=$1; shift ;;
 esac
-targets=${*:-sysvipc mqueue escape options proc diag gen dbus}
+targets=${*:-sysvipc mqueue escape options proc diag gen dbus remove}
 
 case $secs in
 '' | *[!0-9]*) echo "run-fuzz: SECONDS must be a whole number, not '$secs'" >&2; exit 2 ;;
@@ -46,6 +46,7 @@ sources() {
 	diag) echo "parse_diag.c parse.c xalloc.c" ;;
 	gen) echo "gen_spec.c" ;;
 	dbus) echo "parse_dbus.c strbuf.c xalloc.c" ;;
+	remove) echo "remove_spec.c columns.c util.c parse.c escape.c strbuf.c xalloc.c" ;;
 	*) return 1 ;;
 	esac
 }
@@ -63,7 +64,7 @@ status=0
 summary=""
 for t in $targets; do
 	if ! srcs=$(sources "$t"); then
-		echo "run-fuzz: unknown target '$t' (sysvipc mqueue escape options proc diag gen dbus)" >&2
+		echo "run-fuzz: unknown target '$t' (sysvipc mqueue escape options proc diag gen dbus remove)" >&2
 		exit 2
 	fi
 	files="$here/fuzz_$t.c"
