@@ -382,12 +382,52 @@ static int ns_child_fds(int nsfd, bool sysv, bool mq, bool writable, int fds[NS_
 	return 0;
 }
 
+/* The SysV objects of another namespace, read in it: /proc/sysvipc shows the opener's
+ * namespace and msgctl/semctl address the caller's, so this thread joins the namespace
+ * for the time of reading them with the collectors it uses for its own (a queue's byte
+ * limit and a set's values and waiters are only in msgctl/semctl), and then returns.
+ * It first rejoins its own namespace, which is what returning takes: where that is not
+ * allowed (CAP_SYS_ADMIN in a user namespace that does not own it) it does not leave.
+ * Returns 0 when read, the errno of joining, or -1 when it could not have returned. */
+static int collect_sysv_in(struct snapshot *snap, int nsfd, uint64_t ino, unsigned int kinds)
+{
+	int own = open("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
+
+	if (own < 0)
+		return -1;
+	if (setns(own, CLONE_NEWIPC) < 0) {
+		close(own);
+		return -1;
+	}
+	if (setns(nsfd, CLONE_NEWIPC) < 0) {
+		int e = errno;
+
+		close(own);
+		return e;
+	}
+	if (kinds & KIND_BIT(KIND_SYSV_MSG))
+		sysv_msg_collect_ns(snap, ino);
+	if (kinds & KIND_BIT(KIND_SYSV_SHM))
+		sysv_shm_collect_ns(snap, ino);
+	if (kinds & KIND_BIT(KIND_SYSV_SEM))
+		sysv_sem_collect_ns(snap, ino);
+	if (setns(own, CLONE_NEWIPC) < 0) {
+		/* allowed a moment ago; whatever came next would be read, or removed, in the
+		 * wrong namespace */
+		fprintf(stderr, _("ipctop: cannot return to its own IPC namespace (setns): %s\n"),
+			strerror(errno));
+		abort();
+	}
+	close(own);
+	return 0;
+}
+
 static void collect_one(struct snapshot *snap, struct ipc_namespace *ns, unsigned int kinds)
 {
 	bool sysv = kinds & (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM));
 	bool mq = kinds & KIND_BIT(KIND_POSIX_MQ);
 	char source[64];
-	int fds[NS_FDS], errs[NS_FDS], setns_err;
+	int fds[NS_FDS], errs[NS_FDS], setns_err = 0;
 	int nsfd = ns_open(ns->ino, ns->pid);
 
 	snprintf(source, sizeof(source), "ipc:[%llu]", (unsigned long long)ns->ino);
@@ -396,11 +436,23 @@ static void collect_one(struct snapshot *snap, struct ipc_namespace *ns, unsigne
 			snapshot_note(snap, source, _("cannot open the IPC namespace: %s"), strerror(errno));
 		return;
 	}
-	if (ns_child_fds(nsfd, sysv, mq, false, fds, errs, &setns_err) < 0) {
+	/* read here, or else by the child (listed, without what msgctl/semctl give) */
+	int in = sysv ? collect_sysv_in(snap, nsfd, ns->ino, kinds) : 0;
+	bool child_sysv = in < 0;
+
+	if (in > 0) {
+		setns_err = in;
+	} else if ((mq || child_sysv) &&
+		   ns_child_fds(nsfd, child_sysv, mq, false, fds, errs, &setns_err) < 0) {
 		snapshot_note(snap, source, _("cannot read the IPC namespace (a child to join it): %s"),
 			      strerror(errno));
 		close(nsfd);
 		return;
+	} else if (!mq && !child_sysv) {
+		for (int i = 0; i < NS_FDS; i++) {
+			fds[i] = -1;
+			errs[i] = 0;
+		}
 	}
 	close(nsfd);
 	if (setns_err) {
@@ -414,7 +466,7 @@ static void collect_one(struct snapshot *snap, struct ipc_namespace *ns, unsigne
 						   "/proc/sysvipc/sem", "mqueue" };
 
 	for (int i = 0; i < NS_FDS; i++) {
-		bool want = i < 3 ? (kinds & KIND_BIT(sysv_kinds[i])) != 0 : mq;
+		bool want = i < 3 ? child_sysv && (kinds & KIND_BIT(sysv_kinds[i])) : mq;
 
 		if (fds[i] < 0) {
 			if (want && errs[i])

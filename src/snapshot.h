@@ -420,8 +420,13 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts);
 void sysv_msg_collect(struct snapshot *snap);
 void sysv_shm_collect(struct snapshot *snap);
 void sysv_sem_collect(struct snapshot *snap);
+/* The same for IPC namespace ns, which the calling thread has joined (setns). */
+void sysv_msg_collect_ns(struct snapshot *snap, uint64_t ns);
+void sysv_shm_collect_ns(struct snapshot *snap, uint64_t ns);
+void sysv_sem_collect_ns(struct snapshot *snap, uint64_t ns);
 /* The same from a descriptor of /proc/sysvipc/{msg,shm,sem} opened in IPC namespace ns
- * (not ours: msgctl/semctl, which see ours, are not asked); fd is closed. */
+ * by a child that joined it, when this thread cannot (msgctl/semctl, which address the
+ * caller's namespace, are not asked: byte limits and values unknown); fd is closed. */
 void sysv_msg_collect_fd(struct snapshot *snap, int fd, uint64_t ns);
 void sysv_shm_collect_fd(struct snapshot *snap, int fd, uint64_t ns);
 void sysv_sem_collect_fd(struct snapshot *snap, int fd, uint64_t ns);

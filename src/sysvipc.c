@@ -24,21 +24,22 @@ union semun {
 	unsigned short *array;
 };
 
-/* The table from path, or (fd >= 0) from fd, which is closed: the file opened by a
- * child in another IPC namespace (the kernel shows the opener's namespace). 0, or -1
- * with a note; for our own namespace the kind is then no longer counted as collected
- * (its limits' use is unknown, not 0). */
-static int sysv_read(struct snapshot *snap, const char *path, int fd, enum ipc_kind kind,
-		     struct sysv_table *t)
+/* The table of IPC namespace ns from path, opened here (the kernel shows the opener's
+ * namespace), or (fd >= 0) from fd, which is closed: the file opened by a child in ns.
+ * 0, or -1 with a note; for our own namespace the kind is then no longer counted as
+ * collected (its limits' use is unknown, not 0). */
+static int sysv_read(struct snapshot *snap, const char *path, int fd, uint64_t ns,
+		     enum ipc_kind kind, struct sysv_table *t)
 {
 	size_t len;
 	char *buf = fd >= 0 ? read_fd(fd, SYSVIPC_MAX, &len) : read_file_at(-1, path, SYSVIPC_MAX, &len);
 	int e = errno;
+	bool own = ns == snap->own_ipc_ns;
 
 	if (fd >= 0)
 		close(fd);
 	if (!buf) {
-		if (fd < 0)
+		if (own)
 			snap->kinds_collected &= ~KIND_BIT(kind);
 		if (e == ENOENT)
 			snapshot_note(snap, path, _("not present: this kernel has no SysV IPC (CONFIG_SYSVIPC)"));
@@ -50,7 +51,7 @@ static int sysv_read(struct snapshot *snap, const char *path, int fd, enum ipc_k
 
 	free(buf);
 	if (rc < 0) {
-		if (fd < 0)
+		if (own)
 			snap->kinds_collected &= ~KIND_BIT(kind);
 		snapshot_note(snap, path, _("unrecognised header line; file skipped"));
 		return -1;
@@ -74,14 +75,14 @@ static void sysv_common(struct ipc_object *o, const struct sysv_record *r)
 	o->persistence = PERSIST_KERNEL;
 }
 
-/* ns: the objects' IPC namespace; foreign: not ours, so msgctl/semctl (which address
- * ours) are not asked */
+/* ns: the objects' IPC namespace; foreign: not the calling thread's, so msgctl/semctl
+ * (which address the caller's) are not asked */
 static void msg_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign)
 {
 	struct sysv_table t;
 	size_t denied = 0;
 
-	if (sysv_read(snap, "/proc/sysvipc/msg", fd, KIND_SYSV_MSG, &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/msg", fd, ns, KIND_SYSV_MSG, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -98,7 +99,7 @@ static void msg_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign
 		o->ipc_ns = ns;
 		/* the queue's byte limit is only in msgctl; skip if the id was reused meanwhile */
 		if (foreign)
-			continue;   /* FIXME: msgctl of another namespace's queue needs to be in it */
+			continue;
 		if (msgctl(o->id, IPC_STAT, &ds) == 0 && ds.msg_perm.__key == o->key) {
 			o->max_size = ds.msg_qbytes;
 			o->has_attr = true;
@@ -121,7 +122,7 @@ static void shm_collect(struct snapshot *snap, int fd, uint64_t ns)
 {
 	struct sysv_table t;
 
-	if (sysv_read(snap, "/proc/sysvipc/shm", fd, KIND_SYSV_SHM, &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/shm", fd, ns, KIND_SYSV_SHM, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -196,7 +197,7 @@ static void sem_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign
 	struct sysv_table t;
 	size_t denied = 0;
 
-	if (sysv_read(snap, "/proc/sysvipc/sem", fd, KIND_SYSV_SEM, &t) < 0)
+	if (sysv_read(snap, "/proc/sysvipc/sem", fd, ns, KIND_SYSV_SEM, &t) < 0)
 		return;
 	for (size_t i = 0; i < t.nrec; i++) {
 		const struct sysv_record *r = &t.rec[i];
@@ -206,7 +207,6 @@ static void sem_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign
 		o->count = r->v[SF_NSEMS];
 		o->time_a = (int64_t)r->v[SF_OTIME];
 		o->ipc_ns = ns;
-		/* FIXME: values of another namespace's sets need semctl from inside it */
 		if (!foreign && sysv_sem_values(o) < 0)
 			denied++;
 	}
@@ -235,8 +235,21 @@ void sysv_sem_collect(struct snapshot *snap)
 	sem_collect(snap, -1, snap->own_ipc_ns, false);
 }
 
-/* FIXME: a queue's msg_qbytes and a set's semaphore values in another namespace are not
- * read (they need msgctl/semctl inside it); shown as unknown */
+void sysv_msg_collect_ns(struct snapshot *snap, uint64_t ns)
+{
+	msg_collect(snap, -1, ns, false);
+}
+
+void sysv_shm_collect_ns(struct snapshot *snap, uint64_t ns)
+{
+	shm_collect(snap, -1, ns);
+}
+
+void sysv_sem_collect_ns(struct snapshot *snap, uint64_t ns)
+{
+	sem_collect(snap, -1, ns, false);
+}
+
 void sysv_msg_collect_fd(struct snapshot *snap, int fd, uint64_t ns)
 {
 	msg_collect(snap, fd, ns, true);

@@ -64,6 +64,13 @@ cat >"$TMPD/check.py" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 prefix, key, host_ns, ns_ns, host_pid, ns_pid, want, container = sys.argv[2:10]
+# what each helper made, by namespace and kind: the values only msgctl and semctl give
+# (a queue's byte limit, a set's values) are read in the namespace, and differ
+made = {}
+for where, path in (("host", sys.argv[10]), ("ns", sys.argv[11])):
+    for line in open(path):
+        m = json.loads(line)
+        made[(where, m["kind"])] = m["expect"]
 container = container or None
 key, host_ns, ns_ns = int(key, 0), int(host_ns), int(ns_ns)
 want = want.split(",")        # the namespaces expected: host, ns
@@ -91,20 +98,27 @@ for kind in ("sysv_msg", "sysv_shm", "sysv_sem", "posix_mq", "posix_shm"):
         if o["kind"] == kind:
             exp = container if o["ipc_ns"] == ns_ns else None
             tap(o["container"] == exp, "%s: container %s" % (kind, exp))
+    for o in objs:
+        where = "host" if o["ipc_ns"] == host_ns else "ns"
+        if o["kind"] != kind or kind not in ("sysv_msg", "sysv_sem"):
+            continue
+        e = made[(where, kind)]
+        for f in ("max_bytes",) if kind == "sysv_msg" else ("semaphores", "ncnt", "zcnt"):
+            tap(o.get(f) == e[f], "%s in the %s: %s %r (made %r)" % (kind, where, f, o.get(f), e[f]))
 PY
 "$IPCTOP" -J --only=sysv,posix >"$TMPD/all.json" 2>"$TMPD/err"
 check "ipctop -J exits 0" [ $? -eq 0 ]
 sed 's/^/# stderr: /' "$TMPD/err"
-run_tap python3 "$TMPD/check.py" "$TMPD/all.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host,ns "$container"
+run_tap python3 "$TMPD/check.py" "$TMPD/all.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host,ns "$container" "$TMPD/host.objs" "$TMPD/ns.objs"
 
 "$IPCTOP" -J --only=sysv,posix --namespace "$ns_ns" >"$TMPD/ns.json"
-run_tap python3 "$TMPD/check.py" "$TMPD/ns.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns "$container"
+run_tap python3 "$TMPD/check.py" "$TMPD/ns.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns "$container" "$TMPD/host.objs" "$TMPD/ns.objs"
 "$IPCTOP" -J --only=sysv,posix --namespace own >"$TMPD/own.json"
-run_tap python3 "$TMPD/check.py" "$TMPD/own.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host "$container"
+run_tap python3 "$TMPD/check.py" "$TMPD/own.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" host "$container" "$TMPD/host.objs" "$TMPD/ns.objs"
 
 if [ -n "$container" ]; then
 	"$IPCTOP" -J --only=sysv,posix --namespace "$(echo "$cid" | cut -c1-12)" >"$TMPD/cid.json"
-	run_tap python3 "$TMPD/check.py" "$TMPD/cid.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns "$container"
+	run_tap python3 "$TMPD/check.py" "$TMPD/cid.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns "$container" "$TMPD/host.objs" "$TMPD/ns.objs"
 fi
 
 # Prometheus: the counts per namespace, and which container each is
@@ -200,6 +214,34 @@ left = [(o["kind"], o["ipc_ns"]) for o in d["objects"] if o["kind"] in ("posix_m
 sys.exit(0 if sorted(left) == [("posix_mq", host), ("posix_shm", host)] else 1)' "$TMPD/after.json" "$IPCTOP_TEST_PREFIX" "$host_ns"
 check "host POSIX shm file still there" [ -e "/dev/shm/${IPCTOP_TEST_PREFIX}s" ]
 check "namespace POSIX shm file gone" sh -c "! nsenter --mount --target $nspid test -e /dev/shm/${IPCTOP_TEST_PREFIX}s"
+
+# Where ipctop could join a namespace but not return to its own (root of a user namespace,
+# its IPC namespace owned by the machine's), a child reads the other namespace for it:
+# the queue is listed, its byte limit (msgctl, in the namespace) unknown.
+if unshare --user --map-root-user true 2>/dev/null; then
+	ukey=$(printf '0x%x' $((keyd + 8)))
+	mkfifo "$TMPD/u.in"
+	# shellcheck disable=SC2016
+	unshare --user --map-root-user sh -c '
+		unshare --ipc "$0" -p "$1" -k "$2" sysv_msg:0600:1:10 <"$3/u.in" >"$3/u.out" 2>"$3/u.err" &
+		exec 7>"$3/u.in"
+		i=0
+		while ! grep -q "^READY" "$3/u.out" 2>/dev/null && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
+		"$4" -J --only=sysv_msg >"$3/u.json" 2>"$3/u.jerr"
+		echo "exit $?" >"$3/u.rc"
+		exec 7>&-
+		wait' "$MKOBJ" "$IPCTOP_TEST_PREFIX" "$ukey" "$TMPD" "$IPCTOP"
+	check "user namespace: ipctop exit 0, nothing on stderr ($(cat "$TMPD/u.jerr"))" \
+		sh -c "grep -qx 'exit 0' '$TMPD/u.rc' && [ ! -s '$TMPD/u.jerr' ]"
+	check "user namespace: the other namespace's queue is listed, byte limit unknown" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); key = int(sys.argv[2], 0); host = int(sys.argv[3])
+q = [(o["messages"], o["max_bytes"], o["ipc_ns"] != host) for o in d["objects"] if o["key"] == key]
+print("# %r" % q)
+sys.exit(0 if q == [(1, None, True)] else 1)' "$TMPD/u.json" "$ukey" "$host_ns"
+else
+	ok "a user namespace # SKIP cannot unshare a user namespace"
+fi
 
 exec 8>&-
 stop_objects
