@@ -196,8 +196,8 @@ const struct column columns[] = {
 	[C_DBUS_IN_BYTES] = { "incoming_bytes", "IN-BYTES", CT_U32, F(dbus_in_bytes), CC_DBUS_STATS, 0, N_("bytes of those incoming messages") },
 	[C_DBUS_OUT_BYTES] = { "outgoing_bytes", "OUT-BYTES", CT_U32, F(dbus_out_bytes), CC_DBUS_STATS, 0, N_("bytes of those outgoing messages") },
 	[C_DBUS_RULES] = { "match_rule_list", "RULES", CT_STRLIST, F(dbus_rules), CC_DBUS_RULES, 0, N_("its match rules (Debug.Stats GetAllMatchRules)") },
-	[C_IPC_NS]     = { "ipc_ns", "NS", CT_U64, F(ipc_ns), CC_NS, 0, N_("IPC namespace (the inode of /proc/PID/ns/ipc of its processes); POSIX shm and semaphores: of the processes whose /dev/shm holds it") },
-	[C_CONTAINER]  = { "container", "CONTAINER", CT_STRPTR, F(container), CC_NS, 0, N_("container of the namespace's processes (runtime:short id, from their cgroup), none for the host") },
+	[C_IPC_NS]     = { "ipc_ns", "NS", CT_U64, F(ipc_ns), CC_NS, 0, N_("IPC namespace (the inode of /proc/PID/ns/ipc of its processes); POSIX shm and semaphores: of the processes whose /dev/shm holds it; the kinds not in one: of their holders (or process) when all are in one") },
+	[C_CONTAINER]  = { "container", "CONTAINER", CT_STRPTR, F(container), CC_NS, 0, N_("container of the namespace's processes (runtime:short id, from their cgroup), none for the host or when not known") },
 };
 const size_t ncolumns = C_COUNT;
 
@@ -254,7 +254,7 @@ static const int posix_sem_defaults[] = {
 	C_INODE, C_OWNER, C_PERMS, C_VALUE, C_WAITERS, C_MODIFY_TIME, C_IPC_NS, C_STALE, C_NAME, C_HOLDERS, END
 };
 static const int pipe_cols[] = {
-	C_INODE, C_FILL, C_CAPACITY, C_READERS, C_WRITERS, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_INODE, C_FILL, C_CAPACITY, C_READERS, C_WRITERS, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int pipe_defaults[] = {
 	C_INODE, C_FILL, C_CAPACITY, C_READERS, C_WRITERS, C_HOLDERS, END
@@ -262,7 +262,7 @@ static const int pipe_defaults[] = {
 static const int fifo_cols[] = {
 	C_PATH, C_INODE, C_DEV, C_OWNER, C_UID, C_GROUP, C_GID, C_MODE, C_PERMS,
 	C_FILL, C_CAPACITY, C_READERS, C_WRITERS, C_ACCESS_TIME, C_MODIFY_TIME, C_CHANGE_TIME,
-	C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int fifo_defaults[] = {
 	C_INODE, C_OWNER, C_PERMS, C_FILL, C_CAPACITY, C_READERS, C_WRITERS, C_PATH, C_HOLDERS, END
@@ -270,65 +270,65 @@ static const int fifo_defaults[] = {
 static const int unix_cols[] = {
 	C_INODE, C_SOCK_TYPE, C_SOCK_STATE, C_PATH, C_ABSTRACT, C_FILE_INODE, C_FILE_DEV,
 	C_PEER, C_PEER_HOLDERS, C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_BACKLOG, C_PENDING,
-	C_BUS_NAME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_BUS_NAME, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int unix_defaults[] = {
 	C_INODE, C_SOCK_TYPE, C_SOCK_STATE, C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_PEER, C_PATH,
 	C_BUS_NAME, C_HOLDERS, END
 };
 static const int eventfd_cols[] = {
-	C_EVENTFD_ID, C_EVENTFD_COUNT, C_SEMAPHORE_MODE, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_EVENTFD_ID, C_EVENTFD_COUNT, C_SEMAPHORE_MODE, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int eventfd_defaults[] = { C_EVENTFD_ID, C_EVENTFD_COUNT, C_HOLDERS, END };
-static const int signalfd_cols[] = { C_SIGNALS, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
+static const int signalfd_cols[] = { C_SIGNALS, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
 static const int signalfd_defaults[] = { C_SIGNALS, C_HOLDERS, END };
-static const int inotify_cols[] = { C_WATCHES, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
+static const int inotify_cols[] = { C_WATCHES, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
 static const int inotify_defaults[] = { C_HOLDERS, C_WATCHES, END };
 static const int timerfd_cols[] = {
-	C_CLOCK, C_TICKS, C_NEXT_EXPIRY, C_INTERVAL, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_CLOCK, C_TICKS, C_NEXT_EXPIRY, C_INTERVAL, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int timerfd_defaults[] = { C_CLOCK, C_TICKS, C_NEXT_EXPIRY, C_INTERVAL, C_HOLDERS, END };
-static const int pidfd_cols[] = { C_TARGET_PID, C_TARGET_CMD, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
+static const int pidfd_cols[] = { C_TARGET_PID, C_TARGET_CMD, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
 static const int pidfd_defaults[] = { C_TARGET_PID, C_TARGET_CMD, C_HOLDERS, END };
 static const int signal_cols[] = {
 	C_PID, C_PID_CMD, C_SIG_PENDING, C_SIG_SHARED, C_SIG_BLOCKED, C_SIG_IGNORED, C_SIG_CAUGHT,
-	C_SIGQ, C_SIGQ_LIMIT, C_PERSISTENCE, C_STALE, END
+	C_SIGQ, C_SIGQ_LIMIT, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_STALE, END
 };
 static const int signal_defaults[] = {
 	C_PID, C_PID_CMD, C_SIG_PENDING, C_SIG_SHARED, C_SIG_BLOCKED, C_SIGQ, C_SIGQ_LIMIT, END
 };
 static const int lock_cols[] = {
 	C_LOCK_NUM, C_LOCK_TYPE, C_LOCK_ACCESS, C_LOCK_MANDATORY, C_LOCK_WAITING, C_PID, C_PID_CMD,
-	C_INODE, C_DEV, C_LOCK_START, C_LOCK_END, C_PATH, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_INODE, C_DEV, C_LOCK_START, C_LOCK_END, C_PATH, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int lock_defaults[] = {
 	C_LOCK_NUM, C_LOCK_TYPE, C_LOCK_ACCESS, C_LOCK_WAITING, C_PID, C_PID_CMD, C_LOCK_START,
 	C_LOCK_END, C_INODE, C_PATH, END
 };
-static const int epoll_cols[] = { C_EPOLL_NTARGETS, C_EPOLL_TARGETS, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
+static const int epoll_cols[] = { C_EPOLL_NTARGETS, C_EPOLL_TARGETS, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
 static const int epoll_defaults[] = { C_EPOLL_NTARGETS, C_HOLDERS, C_EPOLL_TARGETS, END };
 static const int pty_cols[] = {
-	C_PTY_INDEX, C_PTY_TTY, C_MASTERS, C_SLAVES, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_PTY_INDEX, C_PTY_TTY, C_MASTERS, C_SLAVES, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int pty_defaults[] = { C_PTY_INDEX, C_PTY_TTY, C_MASTERS, C_SLAVES, C_HOLDERS, END };
 static const int memfd_cols[] = {
 	C_MAP_NAME, C_INODE, C_DEV, C_MAP_SIZE, C_STAT_OWNER, C_STAT_UID, C_STAT_MODE,
-	C_STAT_MODIFY_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_STAT_MODIFY_TIME, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int memfd_defaults[] = { C_MAP_NAME, C_INODE, C_MAP_SIZE, C_STAT_OWNER, C_HOLDERS, END };
 static const int shared_anon_cols[] = {
-	C_INODE, C_DEV, C_MAP_NAME, C_MAP_SIZE, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_INODE, C_DEV, C_MAP_NAME, C_MAP_SIZE, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int shared_anon_defaults[] = { C_INODE, C_MAP_NAME, C_MAP_SIZE, C_HOLDERS, END };
 static const int shared_file_cols[] = {
 	C_PATH, C_INODE, C_DEV, C_MAP_SIZE, C_STAT_OWNER, C_STAT_UID, C_STAT_MODE,
-	C_STAT_MODIFY_TIME, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_STAT_MODIFY_TIME, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int dbus_cols[] = {
 	C_DBUS_BUS, C_DBUS_UNIQUE, C_DBUS_NAMES, C_DBUS_QUEUED, C_PID, C_PID_CMD, C_DBUS_USER,
 	C_DBUS_UID, C_DBUS_SOCKET, C_DBUS_DAEMON_SOCKET, C_DBUS_SOCKETS, C_DBUS_MATCHES,
 	C_DBUS_IN_MSGS, C_DBUS_OUT_MSGS, C_DBUS_IN_BYTES, C_DBUS_OUT_BYTES, C_DBUS_RULES,
-	C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
 };
 static const int dbus_defaults[] = {
 	C_DBUS_BUS, C_DBUS_UNIQUE, C_PID, C_PID_CMD, C_DBUS_USER, C_DBUS_SOCKET, C_DBUS_MATCHES,
@@ -338,7 +338,8 @@ static const int shared_file_defaults[] = { C_PATH, C_INODE, C_MAP_SIZE, C_STAT_
 
 static const int inet_cols[] = {
 	C_INODE, C_PROTO, C_SOCK_STATE, C_LOCAL, C_REMOTE, C_OWNER, C_UID, C_PEER, C_PEER_HOLDERS,
-	C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_BACKLOG, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_BACKLOG, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS,
+	C_STALE, END
 };
 static const int inet_defaults[] = {
 	C_INODE, C_PROTO, C_SOCK_STATE, C_RQUEUE, C_WQUEUE, C_PENDING_CONN, C_PEER, C_LOCAL,
@@ -346,7 +347,8 @@ static const int inet_defaults[] = {
 };
 static const int netlink_cols[] = {
 	C_INODE, C_PROTO, C_SOCK_TYPE, C_SOCK_STATE, C_PORTID, C_DST_PORTID, C_DST_GROUP, C_PEER,
-	C_PEER_HOLDERS, C_MEM_RECV, C_MEM_SEND, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_PEER_HOLDERS, C_MEM_RECV, C_MEM_SEND, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS,
+	C_STALE, END
 };
 static const int netlink_defaults[] = {
 	C_INODE, C_PROTO, C_PORTID, C_DST_PORTID, C_MEM_RECV, C_MEM_SEND, C_HOLDERS, END

@@ -151,10 +151,12 @@ static void usage(void)
 		"                            a leading '+' adds them to the defaults)\n"), stdout);
 	fputs(_(" -s, --sort COLUMN        sort each table by this column\n"), stdout);
 	fputs(_(" -r, --reverse            reverse the sort order\n"), stdout);
-	fputs(_("     --namespace NS       SysV and POSIX objects of one IPC namespace only:\n"
-		"                            its inode number, or its container (docker:ID,\n"
-		"                            the ID or name alone); 'own' for ipctop's and no\n"
-		"                            other; 'all' (default as root) for every one\n"), stdout);
+	fputs(_("     --namespace NS       one IPC namespace's SysV and POSIX objects, and of\n"
+		"                            the other kinds those its processes hold: its\n"
+		"                            inode number or its container (docker:ID, the ID\n"
+		"                            or name alone); 'own': ipctop's SysV and POSIX\n"
+		"                            objects, no other namespace entered; 'all'\n"
+		"                            (default as root) for every one\n"), stdout);
 	fputs(_(" -p, --pid PID            only what this process holds or uses, with a\n"
 		"                            summary of it (repeatable)\n"), stdout);
 	fputs(_("     --list-columns       list every kind's columns and exit\n"), stdout);

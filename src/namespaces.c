@@ -203,12 +203,12 @@ const struct pid_ns *snapshot_pid_ns(const struct snapshot *snap, pid_t pid)
 	return snap->npid_ns ? bsearch(&key, snap->pid_ns, snap->npid_ns, sizeof(key), pid_ns_cmp) : NULL;
 }
 
-void ns_discover(struct snapshot *snap)
+void ns_discover(struct snapshot *snap, bool all)
 {
 	struct mnt_ns *mnts;
 	size_t n;
 
-	discover(snap, false, &mnts, &n);
+	discover(snap, all, &mnts, &n);
 	free(mnts);
 }
 

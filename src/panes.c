@@ -282,7 +282,7 @@ const struct ipc_object **pane_rows(const struct snapshot *snap, enum pane_id pa
 			const struct ipc_object *o = &snap->objects[snap->by_kind ? snap->by_kind[j] : j];
 
 			if (o->kind != (enum ipc_kind)k || (q->stale_only && !o->stale) ||
-			    (q->ipc_ns && o->ipc_ns && o->ipc_ns != q->ipc_ns) ||
+			    (q->ipc_ns && !object_in_namespace(snap, o, q->ipc_ns)) ||
 			    !involves_any(o, q->pids, q->npids) || !object_matches(snap, o, q->filter))
 				continue;
 			rows[count++] = o;

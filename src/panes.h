@@ -49,7 +49,7 @@ struct pane_query {
 	bool reverse;
 	const char *filter;     /* NULL or "" for all */
 	bool stale_only;
-	uint64_t ipc_ns;        /* only SysV and POSIX objects of this IPC namespace, 0 all */
+	uint64_t ipc_ns;        /* only objects of this IPC namespace (object_in_namespace), 0 all */
 	const pid_t *pids;      /* only objects these take part in (npids > 0) */
 	size_t npids;
 };

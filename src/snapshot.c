@@ -193,6 +193,17 @@ struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 #define NS_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
 		  KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
 
+/* Kinds known by the one process they are of (cpid), not by holders. */
+#define PROCESS_KINDS (KIND_BIT(KIND_SIGNAL) | KIND_BIT(KIND_LOCK) | KIND_BIT(KIND_DBUS))
+
+/* The IPC namespace of a process, 0 unknown. */
+static uint64_t pid_ns(const struct snapshot *snap, pid_t pid)
+{
+	const struct process *p = pid > 0 ? snapshot_process(snap, pid) : NULL;
+
+	return p ? p->ns_ipc : 0;
+}
+
 /* --namespace: only the namespaced objects of that namespace stay (before the scan:
  * no holder points at an object yet). */
 static void keep_namespace(struct snapshot *snap, uint64_t ns)
@@ -211,6 +222,95 @@ static void keep_namespace(struct snapshot *snap, uint64_t ns)
 		kept++;
 	}
 	snap->nobjects = kept;
+}
+
+/* --namespace, for the kinds that are not in an IPC namespace: an object stays when a
+ * process in the namespace holds it (signals, locks, D-Bus connections: when their
+ * process is in it); one with no holder seen, only in ipctop's own namespace. After the
+ * scan and before the link phase: holders still name their objects by index. */
+static void keep_namespace_holders(struct snapshot *snap, uint64_t ns)
+{
+	enum { NO_HOLDER, HELD_HERE, HELD_ELSEWHERE };
+	unsigned char *held = xcalloc(snap->nobjects + 1, 1);
+	size_t *to = xcalloc(snap->nobjects + 1, sizeof(*to));
+	size_t kept = 0, hk = 0;
+	pid_t last = 0;
+	uint64_t last_ns = 0;
+
+	for (size_t i = 0; i < snap->nholders; i++) {
+		const struct holder *h = &snap->holders[i];
+
+		if (h->pid != last) {
+			last = h->pid;
+			last_ns = pid_ns(snap, last);
+		}
+		if (last_ns == ns)
+			held[h->object] = HELD_HERE;
+		else if (held[h->object] == NO_HOLDER)
+			held[h->object] = HELD_ELSEWHERE;
+	}
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		struct ipc_object *o = &snap->objects[i];
+		bool keep = (KIND_BIT(o->kind) & NS_KINDS) || held[i] == HELD_HERE ||
+			    ((KIND_BIT(o->kind) & PROCESS_KINDS) ? pid_ns(snap, o->cpid) == ns :
+			     held[i] == NO_HOLDER && ns == snap->own_ipc_ns);
+
+		if (!keep) {
+			object_free(o);
+			to[i] = SIZE_MAX;
+			continue;
+		}
+		if (kept != i)
+			snap->objects[kept] = *o;
+		to[i] = kept++;
+	}
+	snap->nobjects = kept;
+	for (size_t i = 0; i < snap->nholders; i++) {
+		struct holder h = snap->holders[i];
+
+		if (to[h.object] == SIZE_MAX)
+			continue;
+		h.object = to[h.object];
+		snap->holders[hk++] = h;
+	}
+	snap->nholders = hk;
+	free(held);
+	free(to);
+}
+
+bool object_in_namespace(const struct snapshot *snap, const struct ipc_object *o, uint64_t ns)
+{
+	if (KIND_BIT(o->kind) & NS_KINDS)
+		return o->ipc_ns == ns;
+	if (KIND_BIT(o->kind) & PROCESS_KINDS)
+		return pid_ns(snap, o->cpid) == ns;
+	if (!o->nholders)
+		return ns == snap->own_ipc_ns;
+	for (size_t i = 0; i < o->nholders; i++)
+		if ((i == 0 || o->holders[i].pid != o->holders[i - 1].pid) &&
+		    pid_ns(snap, o->holders[i].pid) == ns)
+			return true;
+	return false;
+}
+
+/* The namespace of an object that is not in one: its processes', when they are all in
+ * one (holders, or the process of a signal, lock or D-Bus connection), else 0. */
+static uint64_t process_ns(const struct snapshot *snap, const struct ipc_object *o)
+{
+	uint64_t ns = 0;
+
+	if (KIND_BIT(o->kind) & PROCESS_KINDS)
+		return pid_ns(snap, o->cpid);
+	for (size_t i = 0; i < o->nholders; i++) {
+		if (i > 0 && o->holders[i].pid == o->holders[i - 1].pid)
+			continue;
+		uint64_t n = pid_ns(snap, o->holders[i].pid);
+
+		if (!n || (ns && n != ns))
+			return 0;
+		ns = n;
+	}
+	return ns;
 }
 
 void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
@@ -243,18 +343,22 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 		netlink_collect(snap);
 	if (k & KIND_BIT(KIND_LOCK))
 		locks_collect(snap);
-	/* the other IPC namespaces' objects, through children that join them */
+	/* the other IPC namespaces' objects; the namespaces (and containers) for the
+	 * objects that are of their holders' */
 	if (opts->all_namespaces && (k & NS_KINDS))
 		ns_collect(snap, k & NS_KINDS);
 	else
-		ns_discover(snap);
+		ns_discover(snap, opts->all_namespaces || opts->ns_only);
+	uint64_t ns_only = 0;
+
 	if (opts->ns_only) {
 		const struct ipc_namespace *ns = snapshot_namespace_named(snap, opts->ns_only);
 
 		if (!ns)
 			snapshot_note(snap, "namespaces", _("no process is in IPC namespace %s"),
 				      opts->ns_only);
-		keep_namespace(snap, ns ? ns->ino : UINT64_MAX);
+		ns_only = ns ? ns->ino : UINT64_MAX;
+		keep_namespace(snap, ns_only);
 	}
 
 	/* processes after the objects, so a pid an object recorded is seen alive if it
@@ -265,6 +369,8 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 		proc_scan(snap, k);
 	if (k & KIND_BIT(KIND_DBUS))
 		dbus_collect(snap, opts->dbus_address);
+	if (ns_only)
+		keep_namespace_holders(snap, ns_only);
 
 	/* link, classify */
 	snapshot_link(snap);
@@ -401,6 +507,8 @@ void snapshot_link(struct snapshot *snap)
 	dbus_link(snap);
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		struct ipc_object *o = &snap->objects[i];
+		if (!(KIND_BIT(o->kind) & NS_KINDS))
+			o->ipc_ns = process_ns(snap, o);
 		const struct ipc_namespace *ns = o->ipc_ns ? snapshot_namespace(snap, o->ipc_ns) : NULL;
 
 		o->container = ns ? ns->container : NULL;

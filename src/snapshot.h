@@ -466,16 +466,20 @@ void proc_scan(struct snapshot *snap, unsigned int kinds);
 void dbus_collect(struct snapshot *snap, const char *extra);
 /* Link phase: each connection joined to its socket, each socket given its bus name. */
 void dbus_link(struct snapshot *snap);
-/* IPC namespaces: every one some process is in, with its container (namespaces.c). */
-void ns_discover(struct snapshot *snap);
+/* IPC namespaces: every one some process is in, with its container (namespaces.c);
+ * all false: only ours (nothing of /proc is walked). */
+void ns_discover(struct snapshot *snap, bool all);
 /* The SysV objects and POSIX queues (and /dev/shm files of other mount namespaces) of
- * every namespace ns_discover found other than ours, each through a short-lived child
- * that joins it. */
+ * every namespace ns_discover found other than ours, read joined to each. */
 void ns_collect(struct snapshot *snap, unsigned int kinds);
 /* The namespace a --namespace value names (inode, container or its id/name), or NULL. */
 const struct ipc_namespace *snapshot_namespace_named(const struct snapshot *snap, const char *name);
 /* A process's IPC and mount namespaces as the discovery saw them, or NULL. */
 const struct pid_ns *snapshot_pid_ns(const struct snapshot *snap, pid_t pid);
+/* Whether an object is of IPC namespace ns: for SysV and POSIX kinds, it is in it;
+ * for the others, a process in it holds the object (or is the process of a signal,
+ * lock or D-Bus connection); an object with no holder seen, only of ipctop's own. */
+bool object_in_namespace(const struct snapshot *snap, const struct ipc_object *o, uint64_t ns);
 /* The namespace with this inode, or NULL. */
 const struct ipc_namespace *snapshot_namespace(const struct snapshot *snap, uint64_t ino);
 /* A descriptor of /proc/PID/ns/ipc of a live process in the IPC namespace ino (checked

@@ -131,7 +131,7 @@ struct tui {
 	char gen_line[INPUT_MAX + 8];   /* the generator's prompt */
 	struct gen_view gv;             /* the generator's run, if any */
 	bool stale_only;
-	uint64_t ns_filter;     /* i: only this IPC namespace's SysV and POSIX objects, 0 all */
+	uint64_t ns_filter;     /* i: only this IPC namespace's objects (object_in_namespace), 0 all */
 	enum input_mode input;
 	size_t search_from;
 
@@ -551,7 +551,7 @@ static void doc_help(struct doc *d, int cols, const struct snapshot *snap, bool 
 		{ "/ or F3", N_("search as you type; F3 or n: next match") },
 		{ "\\ or F4", N_("filter rows by name, key, id, inode, pid, command or user") },
 		{ "s", N_("show only objects that look stale") },
-		{ "i", N_("SysV and POSIX objects of the next IPC namespace only, then all again") },
+		{ "i", N_("objects of the next IPC namespace only (held by its processes), then all again") },
 		{ "< >, F6", N_("sort by the previous, next column; F6: choose the sort column") },
 		{ "I", N_("invert the sort order") },
 		{ "c or F2", N_("choose the columns of this pane") },

@@ -9,7 +9,7 @@ unshare --ipc --mount --fork true 2>/dev/null || skip_all "cannot make namespace
 
 # SysV keys of a range no other helper uses (those are 0x1b0cXXXX), the same in both
 key=$(printf '0x1b0d%03x0' $(($$ & 0xfff)))
-specs="sysv_msg:0600:2:10 sysv_shm:0600:4096:1 sysv_sem:0600:3,4 posix_mq:0600:q:4:16:1 posix_shm_map:0600:s:100:1"
+specs="sysv_msg:0600:2:10 sysv_shm:0600:4096:1 sysv_sem:0600:3,4 posix_mq:0600:q:4:16:1 posix_shm_map:0600:s:100:1 pipe:7"
 
 # shellcheck disable=SC2086
 start_objects host -k "$key" $specs || { not_ok "host objects made"; done_testing; exit 1; }
@@ -127,6 +127,37 @@ check "prometheus: SysV queues counted in the namespace" grep -q "^ipctop_object
 check "prometheus: POSIX queues counted in the namespace" grep -q "^ipctop_objects{kind=\"posix_mq\",namespace=\"$ns_ns\"} [1-9]" "$TMPD/out.prom"
 check "prometheus: the namespace and its container" grep -qx "ipctop_namespace_info{namespace=\"$ns_ns\",own=\"false\",container=\"$container\"} 1" "$TMPD/out.prom"
 check "prometheus: ours" grep -qx "ipctop_namespace_info{namespace=\"$host_ns\",own=\"true\",container=\"\"} 1" "$TMPD/out.prom"
+
+# the kinds that are not in a namespace are of their holders' (a pipe each helper made);
+# --namespace keeps those a process of the namespace holds
+cat >"$TMPD/pipes.py" <<'PY'
+import json, os, sys
+doc = json.load(open(sys.argv[1]))
+host_objs, ns_objs, host_ns, ns_ns, container, only = sys.argv[2:8]
+host_ns, ns_ns, container = int(host_ns), int(ns_ns), container or None
+def pipe(path):
+    return [json.loads(l)["expect"]["inode"] for l in open(path) if json.loads(l)["kind"] == "pipe"][0]
+pipes = {o["inode"]: o for o in doc["objects"] if o["kind"] == "pipe"}
+def tap(ok, d): print(("ok - " if ok else "not ok - ") + d)
+for where, ino, ns, cont in (("host", pipe(host_objs), host_ns, None), ("ns", pipe(ns_objs), ns_ns, container)):
+    o = pipes.get(ino)
+    if only == "ns" and where == "host":
+        tap(o is None, "%s: the host helper's pipe %d is not listed" % (only, ino))
+        continue
+    tap(o is not None and o["ipc_ns"] == ns and o["container"] == cont,
+        "%s: the %s helper's pipe %d: namespace %s, container %s (ipctop: %s)" %
+        (only, where, ino, ns, cont, o and (o["ipc_ns"], o["container"])))
+if only == "ns":
+    def pid_ns(pid):
+        try: return os.stat("/proc/%d/ns/ipc" % pid).st_ino
+        except OSError: return None
+    bad = [o["inode"] for o in pipes.values() if not any(pid_ns(h["pid"]) == ns_ns for h in o["holders"])]
+    tap(not bad, "%s: every pipe listed has a holder in the namespace (not: %s)" % (only, bad))
+PY
+"$IPCTOP" -J --only=pipe >"$TMPD/pipes.json"
+run_tap python3 "$TMPD/pipes.py" "$TMPD/pipes.json" "$TMPD/host.objs" "$TMPD/ns.objs" "$host_ns" "$ns_ns" "$container" all
+"$IPCTOP" -J --only=pipe --namespace "$ns_ns" >"$TMPD/nspipes.json"
+run_tap python3 "$TMPD/pipes.py" "$TMPD/nspipes.json" "$TMPD/host.objs" "$TMPD/ns.objs" "$host_ns" "$ns_ns" "$container" ns
 
 # text: the NS column tells them apart
 "$IPCTOP" -b --only=posix_mq >"$TMPD/out.txt"
