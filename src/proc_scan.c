@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/kcmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,17 @@ struct scan {
 	struct { uint64_t dev; int fd; } mounts[MOUNT_FDS_MAX];
 	size_t nmounts;
 	size_t watch_paths;     /* resolved so far (at most WATCH_PATHS_MAX) */
+	/* fd-based objects with no identity of their own, one per descriptor, to be merged
+	 * where descriptors share an open file description (merge_shared_files) */
+	struct anon_ref *anon;
+	size_t nanon, anon_alloc;
+};
+
+struct anon_ref {
+	size_t obj;
+	pid_t pid;
+	int fd;
+	uint64_t sig;           /* what the same open file description must show alike */
 };
 
 static uint64_t lock_key(pid_t pid, uint64_t dev)
@@ -365,6 +377,68 @@ static char *watch_path(struct scan *sc, uint64_t dev, const struct inotify_watc
 	return n > 0 ? xstrndup(buf, (size_t)n) : NULL;
 }
 
+/* FNV-1a over a value's bytes, continuing from h. */
+static uint64_t sig_mix(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* What two descriptors of one open file description show alike (read a moment apart:
+ * a timer's ticks or a counter may differ, and then they are not joined). */
+static uint64_t anon_signature(const struct ipc_object *o)
+{
+	uint64_t h = sig_mix(0xcbf29ce484222325ULL, &o->kind, sizeof(o->kind));
+
+	switch (o->kind) {
+	case KIND_EVENTFD:
+		h = sig_mix(h, &o->counter, sizeof(o->counter));
+		h = sig_mix(h, &o->mode, sizeof(o->mode));
+		break;
+	case KIND_SIGNALFD:
+		h = sig_mix(h, &o->sigmask, sizeof(o->sigmask));
+		break;
+	case KIND_TIMERFD:
+		h = sig_mix(h, &o->clockid, sizeof(o->clockid));
+		h = sig_mix(h, &o->interval_ns, sizeof(o->interval_ns));
+		h = sig_mix(h, &o->counter, sizeof(o->counter));
+		break;
+	case KIND_PIDFD:
+		h = sig_mix(h, &o->target_pid, sizeof(o->target_pid));
+		break;
+	case KIND_INOTIFY:
+		h = sig_mix(h, &o->nwatches, sizeof(o->nwatches));
+		for (size_t i = 0; i < o->nwatches; i++) {
+			h = sig_mix(h, &o->watches[i].wd, sizeof(o->watches[i].wd));
+			h = sig_mix(h, &o->watches[i].inode, sizeof(o->watches[i].inode));
+		}
+		break;
+	case KIND_EPOLL:
+		h = sig_mix(h, &o->ntargets, sizeof(o->ntargets));
+		for (size_t i = 0; i < o->ntargets; i++) {
+			h = sig_mix(h, &o->targets[i].fd, sizeof(o->targets[i].fd));
+			h = sig_mix(h, &o->targets[i].inode, sizeof(o->targets[i].inode));
+		}
+		break;
+	default:
+		break;
+	}
+	return h;
+}
+
+static void anon_add(struct scan *sc, size_t obj, int fd)
+{
+	if (sc->nanon == sc->anon_alloc) {
+		sc->anon_alloc = sc->anon_alloc ? sc->anon_alloc * 2 : 64;
+		sc->anon = xreallocarray(sc->anon, sc->anon_alloc, sizeof(*sc->anon));
+	}
+	sc->anon[sc->nanon++] = (struct anon_ref){ obj, sc->pid, fd,
+						   anon_signature(&sc->snap->objects[obj]) };
+}
+
 static void scan_anon(struct scan *sc, const char *name, int fd, const char *type)
 {
 	enum ipc_kind kind;
@@ -394,8 +468,9 @@ static void scan_anon(struct scan *sc, const char *name, int fd, const char *typ
 	bool shared = false;
 
 	/* an eventfd has a number of its own, so one shared through fork or SCM_RIGHTS is
-	 * one object with several holders; FIXME: the other kinds are listed per fd (their
-	 * fdinfo "ino:" is the one inode all anon_inode files share, so it cannot join them) */
+	 * one object with several holders; the other kinds' fdinfo "ino:" is the one inode
+	 * all anon_inode files share: they are one object per descriptor here, joined
+	 * after the scan (merge_shared_files) */
 	if (kind == KIND_EVENTFD && (fi.has & FDI_EVENTFD_ID) &&
 	    objindex_get(&sc->ix, IDX_EVENTFD, 0, fi.eventfd_id, &obj) == 0) {
 		shared = true;
@@ -465,6 +540,8 @@ static void scan_anon(struct scan *sc, const char *name, int fd, const char *typ
 		}
 	}
 	holder_add(sc->snap, obj, sc->pid, fd, 0, 0, fd_access(fi.flags));
+	if (!shared && !(kind == KIND_EVENTFD && o->id >= 0))
+		anon_add(sc, obj, fd);
 	fdinfo_free(&fi);
 }
 
@@ -949,6 +1026,101 @@ static bool index_has_maps(const struct snapshot *snap)
 	return false;
 }
 
+/* kcmp(2) of two descriptors' open file descriptions: 0 the same, else an order of
+ * them the kernel keeps for the time of the scan; a descriptor that cannot be
+ * compared (gone, not allowed) is ordered by pid and fd, and never the same. */
+static int anon_cmp(const struct anon_ref *a, const struct anon_ref *b, bool *same)
+{
+	long r = syscall(SYS_kcmp, a->pid, b->pid, KCMP_FILE, a->fd, b->fd);
+
+	*same = r == 0;
+	if (r == 0 || r == 1 || r == 2)
+		return r == 0 ? 0 : r == 1 ? -1 : 1;
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	return (a->fd > b->fd) - (a->fd < b->fd);
+}
+
+/* A merge sort: safe whatever the comparisons answer. */
+static void anon_sort(struct anon_ref *a, struct anon_ref *tmp, size_t n)
+{
+	if (n < 2)
+		return;
+	size_t h = n / 2, i = 0, j = h, k = 0;
+	bool same;
+
+	anon_sort(a, tmp, h);
+	anon_sort(a + h, tmp, n - h);
+	while (i < h && j < n)
+		tmp[k++] = anon_cmp(&a[j], &a[i], &same) < 0 ? a[j++] : a[i++];
+	while (i < h)
+		tmp[k++] = a[i++];
+	while (j < n)
+		tmp[k++] = a[j++];
+	memcpy(a, tmp, n * sizeof(*a));
+}
+
+static int anon_sig_cmp(const void *x, const void *y)
+{
+	const struct anon_ref *a = x, *b = y;
+
+	if (a->sig != b->sig)
+		return a->sig < b->sig ? -1 : 1;
+	return (a->obj > b->obj) - (a->obj < b->obj);
+}
+
+/* Descriptors of one open file description (inherited through fork, passed over a
+ * socket, dup'ed) are one object with several holders: among those that look alike,
+ * kcmp tells which are the same; each is merged into the first. */
+static void merge_shared_files(struct scan *sc)
+{
+	struct snapshot *snap = sc->snap;
+	size_t *to = NULL;
+
+	if (sc->nanon < 2)
+		return;
+	qsort(sc->anon, sc->nanon, sizeof(*sc->anon), anon_sig_cmp);
+
+	struct anon_ref *tmp = xcalloc(sc->nanon, sizeof(*tmp));
+
+	for (size_t i = 0, j; i < sc->nanon; i = j) {
+		for (j = i + 1; j < sc->nanon && sc->anon[j].sig == sc->anon[i].sig; j++)
+			;
+		if (j - i < 2)
+			continue;
+		anon_sort(sc->anon + i, tmp, j - i);
+		for (size_t k = i + 1, first = i; k < j; k++) {
+			bool same;
+
+			anon_cmp(&sc->anon[k - 1], &sc->anon[k], &same);
+			if (!same) {
+				first = k;
+				continue;
+			}
+			if (!to) {
+				to = xcalloc(snap->nobjects + 1, sizeof(*to));
+				for (size_t o = 0; o < snap->nobjects; o++)
+					to[o] = o;
+			}
+			/* into the one of them found first: indexes only go down */
+			size_t a = sc->anon[first].obj, b = sc->anon[k].obj;
+
+			if (b < a) {
+				to[a] = b;
+				sc->anon[first].obj = b;
+			} else {
+				to[b] = a;
+			}
+		}
+	}
+	free(tmp);
+	if (to) {
+		/* chains (a merged into b merged into c) resolve in index order */
+		snapshot_merge_objects(snap, to);
+		free(to);
+	}
+}
+
 void proc_scan(struct snapshot *snap, unsigned int kinds)
 {
 	struct scan sc = { .snap = snap, .kinds = kinds };
@@ -1015,11 +1187,13 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 		if (sc.pidfd >= 0)
 			close(sc.pidfd);
 	}
+	merge_shared_files(&sc);
 	snap->fds_scanned = want_fds;
 	snap->maps_scanned = want_maps;
 	snap->holders_scanned = true;
 	objindex_free(&sc.ix);
 	free(sc.lock_next);
+	free(sc.anon);
 	for (size_t i = 0; i < sc.nmounts; i++)
 		if (sc.mounts[i].fd >= 0)
 			close(sc.mounts[i].fd);

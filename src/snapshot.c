@@ -224,6 +224,35 @@ static void keep_namespace(struct snapshot *snap, uint64_t ns)
 	snap->nobjects = kept;
 }
 
+void snapshot_merge_objects(struct snapshot *snap, size_t *to)
+{
+	size_t kept = 0, hk = 0;
+
+	for (size_t i = 0; i < snap->nobjects; i++) {
+		struct ipc_object *o = &snap->objects[i];
+
+		if (to[i] != i) {
+			object_free(o);
+			/* merged: into an object before it, already given its new index */
+			to[i] = to[i] == SIZE_MAX ? SIZE_MAX : to[to[i]];
+			continue;
+		}
+		if (kept != i)
+			snap->objects[kept] = *o;
+		to[i] = kept++;
+	}
+	snap->nobjects = kept;
+	for (size_t i = 0; i < snap->nholders; i++) {
+		struct holder h = snap->holders[i];
+
+		if (to[h.object] == SIZE_MAX)
+			continue;
+		h.object = to[h.object];
+		snap->holders[hk++] = h;
+	}
+	snap->nholders = hk;
+}
+
 /* --namespace, for the kinds that are not in an IPC namespace: an object stays when a
  * process in the namespace holds it (signals, locks, D-Bus connections: when their
  * process is in it); one with no holder seen, only in ipctop's own namespace. After the
@@ -233,7 +262,6 @@ static void keep_namespace_holders(struct snapshot *snap, uint64_t ns)
 	enum { NO_HOLDER, HELD_HERE, HELD_ELSEWHERE };
 	unsigned char *held = xcalloc(snap->nobjects + 1, 1);
 	size_t *to = xcalloc(snap->nobjects + 1, sizeof(*to));
-	size_t kept = 0, hk = 0;
 	pid_t last = 0;
 	uint64_t last_ns = 0;
 
@@ -255,25 +283,9 @@ static void keep_namespace_holders(struct snapshot *snap, uint64_t ns)
 			    ((KIND_BIT(o->kind) & PROCESS_KINDS) ? pid_ns(snap, o->cpid) == ns :
 			     held[i] == NO_HOLDER && ns == snap->own_ipc_ns);
 
-		if (!keep) {
-			object_free(o);
-			to[i] = SIZE_MAX;
-			continue;
-		}
-		if (kept != i)
-			snap->objects[kept] = *o;
-		to[i] = kept++;
+		to[i] = keep ? i : SIZE_MAX;
 	}
-	snap->nobjects = kept;
-	for (size_t i = 0; i < snap->nholders; i++) {
-		struct holder h = snap->holders[i];
-
-		if (to[h.object] == SIZE_MAX)
-			continue;
-		h.object = to[h.object];
-		snap->holders[hk++] = h;
-	}
-	snap->nholders = hk;
+	snapshot_merge_objects(snap, to);
 	free(held);
 	free(to);
 }

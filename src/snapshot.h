@@ -476,6 +476,10 @@ void ns_collect(struct snapshot *snap, unsigned int kinds);
 const struct ipc_namespace *snapshot_namespace_named(const struct snapshot *snap, const char *name);
 /* A process's IPC and mount namespaces as the discovery saw them, or NULL. */
 const struct pid_ns *snapshot_pid_ns(const struct snapshot *snap, pid_t pid);
+/* Before the link phase: objects dropped (to[i] == SIZE_MAX), merged into an earlier
+ * one (to[i] < i: its holders become that one's) or kept (to[i] == i); the rest moves
+ * down, holders follow. to is overwritten with the new indexes. */
+void snapshot_merge_objects(struct snapshot *snap, size_t *to);
 /* Whether an object is of IPC namespace ns: for SysV and POSIX kinds, it is in it;
  * for the others, a process in it holds the object (or is the process of a signal,
  * lock or D-Bus connection); an object with no holder seen, only of ipctop's own. */

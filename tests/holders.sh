@@ -78,6 +78,7 @@ start_objects objs \
 	eventfd:7 \
 	eventfd:3:semaphore \
 	signalfd:USR1,USR2 \
+	shared_signalfd:WINCH \
 	sysv_shm_attach:0640:10000:3 \
 	posix_shm_map:0640:mapped:5000:3 \
 	posix_sem_map:0600:mapped:2:3 \

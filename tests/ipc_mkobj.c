@@ -128,6 +128,8 @@ static void usage(void)
 	      "  inotify                         watching the temporary directory and /dev/shm\n"
 	      "  eventfd:COUNT[:semaphore]\n"
 	      "  signalfd:SIG,SIG,...            signals blocked; the first one raised, pending\n"
+	      "  shared_signalfd:SIG             a signalfd a child inherits, and one of the\n"
+	      "                                  same mask we alone hold\n"
 	      "  sysv_shm_attach:MODE:SIZE:NPROCS   attached by us and NPROCS-1 children, the\n"
 	      "                                  first child read-only\n"
 	      "  posix_shm_map:MODE:NAME:SIZE:NPROCS  we hold an fd and a mapping, NPROCS-1\n"
@@ -2023,6 +2025,52 @@ static void print_epoll_target(int fd, uint32_t events, bool first)
 	       fd, events, (unsigned long long)st.st_ino, major(st.st_dev), minor(st.st_dev));
 }
 
+/* A signalfd a child inherits (one open file description, two holders), and one more
+ * of the same mask that only we hold (alike, but not the same). */
+static void make_shared_signalfd(char **f, int nf)
+{
+	if (nf != 2)
+		usage();
+	int sig = parse_signal(f[1]);
+
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGKILL || sig == SIGSTOP)
+		die("shared_signalfd: %s is not allowed here", f[1]);
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die("sigprocmask: %s", strerror(errno));
+	int s = signalfd(-1, &set, 0);
+
+	if (s < 0)
+		die("signalfd: %s", strerror(errno));
+	int report;
+	pid_t child = child_fork(&s, 1, &report, true);
+
+	if (child == 0)
+		child_report_and_wait(report, "ok\n");   /* holds s, inherited */
+	char line[64];
+
+	child_read(report, line, sizeof(line));
+	int lone = signalfd(-1, &set, 0);
+
+	if (lone < 0)
+		die("signalfd: %s", strerror(errno));
+	struct holds hs = { .n = 0 }, ls = { .n = 0 };
+
+	holds_fd(&hs, helper_pid, s, "rw");
+	holds_fd(&hs, child, s, "rw");
+	holds_fd(&ls, helper_pid, lone, "rw");
+	printf("{\"kind\": \"signalfd\", \"expect\": {\"signals\": [\"%s\"], \"stale\": null",
+	       sigabbrev_np(sig));
+	print_holds("holders", &hs);
+	printf("}}\n{\"kind\": \"signalfd\", \"expect\": {\"signals\": [\"%s\"], \"stale\": null",
+	       sigabbrev_np(sig));
+	print_holds("holders", &ls);
+	printf("}}\n");
+}
+
 static void make_epoll(char **f, int nf)
 {
 	(void)f;
@@ -2333,6 +2381,8 @@ int main(int argc, char **argv)
 			make_eventfd(f, nf);
 		else if (strcmp(f[0], "signalfd") == 0)
 			make_signalfd(f, nf);
+		else if (strcmp(f[0], "shared_signalfd") == 0)
+			make_shared_signalfd(f, nf);
 		else if (strcmp(f[0], "sysv_shm_attach") == 0)
 			make_sysv_shm_attach(f, nf);
 		else if (strcmp(f[0], "posix_shm_map") == 0)
