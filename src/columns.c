@@ -308,7 +308,8 @@ static const int lock_defaults[] = {
 static const int epoll_cols[] = { C_EPOLL_NTARGETS, C_EPOLL_TARGETS, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END };
 static const int epoll_defaults[] = { C_EPOLL_NTARGETS, C_HOLDERS, C_EPOLL_TARGETS, END };
 static const int pty_cols[] = {
-	C_PTY_INDEX, C_PTY_TTY, C_MASTERS, C_SLAVES, C_IPC_NS, C_CONTAINER, C_PERSISTENCE, C_HOLDERS, C_STALE, END
+	C_PTY_INDEX, C_PTY_TTY, C_MASTERS, C_SLAVES, C_DEV, C_IPC_NS, C_CONTAINER, C_PERSISTENCE,
+	C_HOLDERS, C_STALE, END
 };
 static const int pty_defaults[] = { C_PTY_INDEX, C_PTY_TTY, C_MASTERS, C_SLAVES, C_HOLDERS, END };
 static const int memfd_cols[] = {

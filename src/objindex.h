@@ -15,7 +15,7 @@ enum idx_space {
 	IDX_SOCKET,     /* b = sockfs inode */
 	IDX_EVENTFD,    /* b = eventfd-id */
 	IDX_LOCK,       /* a = pid << 40 ^ st_dev, b = inode: file locks by holder and file */
-	IDX_PTY,        /* b = pty index */
+	IDX_PTY,        /* a = devpts instance (st_dev, 0 unknown), b = pty index */
 };
 
 #define NOT_IPC SIZE_MAX

@@ -637,12 +637,36 @@ static void resolve_locks(struct scan *sc, const struct stat *st, int fddir, con
 	}
 }
 
+/* The devpts instance (its st_dev) of a master opened through the ptmx node at link,
+ * as the kernel finds it (devpts_acquire): the filesystem of the node when it is
+ * devpts's own pts/ptmx, else the devpts mounted at "pts" beside the node, in the
+ * holder's mount namespace. 0 unknown. */
+static uint64_t ptmx_instance(struct scan *sc, const char *link, size_t link_len,
+			      const struct stat *st)
+{
+	const char *slash = memrchr(link, '/', link_len);
+	char path[PATH_MAX + 64];
+	struct stat pts;
+
+	if (!slash || link[0] != '/')
+		return 0;
+	size_t dir_len = (size_t)(slash - link);
+
+	if (dir_len >= 4 && memcmp(slash - 4, "/pts", 4) == 0)
+		return st->st_dev;
+	if (snprintf(path, sizeof(path), "%d/root%.*s/pts", (int)sc->pid, (int)dir_len, link) >=
+	    (int)sizeof(path) || fstatat(sc->procfd, path, &pts, 0) < 0)
+		return 0;
+	return pts.st_dev;
+}
+
 /* A pty end: the master (ptmx, its index in fdinfo) or a slave (/dev/pts/N, its
  * index in its device number), both known by device number, not path. One object per
- * index. FIXME: ptys of several devpts instances (containers) that share an index are
- * taken for one; telling them apart needs the master's devpts instance. */
-static void scan_pty(struct scan *sc, int fddir, const char *name, int fd, const struct stat *st)
+ * devpts instance (containers have their own) and index. */
+static void scan_pty(struct scan *sc, int fddir, const char *name, int fd, const struct stat *st,
+		     const char *link, size_t link_len)
 {
+	uint64_t instance;
 	int index;
 	enum holder_end role;
 	unsigned int access;
@@ -657,19 +681,22 @@ static void scan_pty(struct scan *sc, int fddir, const char *name, int fd, const
 		index = (fi.has & FDI_TTY) ? fi.tty_index : -1;
 		fdinfo_free(&fi);
 		role = END_MASTER;
+		instance = ptmx_instance(sc, link, link_len, st);
 	} else {
 		index = pty_slave_index(major(st->st_rdev), minor(st->st_rdev));
 		role = END_SLAVE;
+		instance = st->st_dev;  /* the node is the devpts instance's own */
 	}
 	if (index < 0 || link_access(sc, fddir, name, &access) < 0)
 		return;
-	if (objindex_get(&sc->ix, IDX_PTY, 0, (uint64_t)index, &obj) < 0) {
+	if (objindex_get(&sc->ix, IDX_PTY, instance, (uint64_t)index, &obj) < 0) {
 		char tty[24];
 		int n = snprintf(tty, sizeof(tty), "pts/%d", index);
 
 		obj = object_new(sc, KIND_PTY, 0);
-		objindex_put(&sc->ix, IDX_PTY, 0, (uint64_t)index, obj);
+		objindex_put(&sc->ix, IDX_PTY, instance, (uint64_t)index, obj);
 		sc->snap->objects[obj].id = index;
+		sc->snap->objects[obj].dev = instance;
 		object_set_name(&sc->snap->objects[obj], tty, (size_t)n);
 	}
 	holder_add(sc->snap, obj, sc->pid, fd, 0, 0, access)->role = role;
@@ -703,7 +730,7 @@ static void scan_path(struct scan *sc, int fddir, const char *name, int fd, cons
 		resolve_locks(sc, &st, fddir, name, fd, link, link_len);
 	if (S_ISCHR(st.st_mode)) {
 		if (sc->kinds & KIND_BIT(KIND_PTY))
-			scan_pty(sc, fddir, name, fd, &st);
+			scan_pty(sc, fddir, name, fd, &st, link, link_len);
 		return;
 	}
 	found = file_object(sc, st.st_dev, st.st_ino, &obj) == 0;

@@ -32,7 +32,9 @@ grep -v '^READY' "$TMPD/ns.out" >"$TMPD/ns.objs"
 
 # the namespace's helper in a cgroup named as docker names a container's (cgroup v1
 # cgroupfs driver: .../docker/ID), so ipctop can tell the container
-cid=$(printf '0123456789abcdef%.0s' 1 2 3)$(printf '%016x' $$)
+# (its short id, the first 12 digits, holds our pid: two runs of this test at once are
+# two containers)
+cid=$(printf '%012x' $$)$(printf '0123456789abcdef%.0s' 1 2 3 4 | cut -c1-52)
 cgdir=
 for root in /sys/fs/cgroup/pids /sys/fs/cgroup; do
 	case $(stat -f -c %T "$root" 2>/dev/null) in cgroupfs|cgroup2fs) ;; *) continue ;; esac
@@ -245,6 +247,58 @@ left = [(o["kind"], o["ipc_ns"]) for o in d["objects"] if o["kind"] in ("posix_m
 sys.exit(0 if sorted(left) == [("posix_mq", host), ("posix_shm", host)] else 1)' "$TMPD/after.json" "$IPCTOP_TEST_PREFIX" "$host_ns"
 check "host POSIX shm file still there" [ -e "/dev/shm/${IPCTOP_TEST_PREFIX}s" ]
 check "namespace POSIX shm file gone" sh -c "! nsenter --mount --target $nspid test -e /dev/shm/${IPCTOP_TEST_PREFIX}s"
+
+# ptys: a container has a devpts instance of its own, numbered from 0. A pty of ours and
+# one of another instance with the same number are two objects, each with its holder.
+cat >"$TMPD/pty.py" <<'PY'
+import fcntl, os, struct, sys
+want = int(sys.argv[1]) if len(sys.argv) > 1 else None
+fds = []
+while True:
+    m = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY)
+    fds.append(m)
+    n = struct.unpack("I", fcntl.ioctl(m, 0x80045430, b"\0\0\0\0"))[0]   # TIOCGPTN
+    if want is None or n >= want:
+        break
+print("READY", n, m, os.stat("/dev/pts/%d" % n).st_dev, flush=True)
+sys.stdin.read()
+PY
+mkfifo "$TMPD/pty1.in" "$TMPD/pty2.in"
+python3 "$TMPD/pty.py" <"$TMPD/pty1.in" >"$TMPD/pty1.out" &
+pty1=$!
+exec 6>"$TMPD/pty1.in"
+i=0
+while ! grep -q '^READY' "$TMPD/pty1.out" && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
+read -r _ idx1 fd1 dev1 <"$TMPD/pty1.out"
+# shellcheck disable=SC2016
+unshare --mount --kill-child=TERM sh -c 'mount -t devpts -o newinstance,ptmxmode=0666 ipctop-test /dev/pts &&
+	exec python3 "$0" "$1"' "$TMPD/pty.py" "$idx1" <"$TMPD/pty2.in" >"$TMPD/pty2.out" 2>"$TMPD/pty2.err" &
+pty2=$!
+exec 7>"$TMPD/pty2.in"
+i=0
+while ! grep -q '^READY' "$TMPD/pty2.out" && kill -0 $pty2 2>/dev/null && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
+read -r _ idx2 fd2 dev2 <"$TMPD/pty2.out"
+pty2_pid=$(pgrep -P $pty2 python3 || echo $pty2)
+if [ "${idx2:-}" = "$idx1" ]; then
+	"$IPCTOP" -J --only=pty >"$TMPD/pty.json"
+	check "ptys of two devpts instances, both number $idx1: two objects, each with its own holder" python3 -c '
+import json, os, sys
+d = json.load(open(sys.argv[1])); idx = int(sys.argv[2])
+want = {(int(sys.argv[3]), int(sys.argv[4])), (int(sys.argv[5]), int(sys.argv[6]))}
+got = {(h["pid"], h["fd"]) for o in d["objects"] if o["kind"] == "pty" and o["index"] == idx
+       for h in o["holders"] if (h["pid"], h["fd"]) in want}
+objs = [sorted((h["pid"], h["fd"]) for h in o["holders"] if (h["pid"], h["fd"]) in want)
+        for o in d["objects"] if o["kind"] == "pty" and o["index"] == idx]
+print("# %r" % objs)
+sys.exit(0 if got == want and sorted(objs) == sorted([[p] for p in want]) else 1)' \
+		"$TMPD/pty.json" "$idx1" "$pty1" "$fd1" "$pty2_pid" "$fd2"
+	check "  their devpts instances differ ($dev1, $dev2)" [ "$dev1" != "$dev2" ]
+else
+	sed 's/^/# /' "$TMPD/pty2.err"
+	ok "ptys of two devpts instances # SKIP no pty numbered $idx1 in a new devpts instance (${idx2:-none})"
+fi
+exec 6>&- 7>&-
+wait $pty1 $pty2 2>/dev/null
 
 # Where ipctop could join a namespace but not return to its own (root of a user namespace,
 # its IPC namespace owned by the machine's), a child reads the other namespace for it:
