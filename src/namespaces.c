@@ -60,23 +60,31 @@ const struct ipc_namespace *snapshot_namespace(const struct snapshot *snap, uint
 	return bsearch(&key, snap->namespaces, snap->nnamespaces, sizeof(key), ns_cmp);
 }
 
-const struct ipc_namespace *snapshot_namespace_named(const struct snapshot *snap, const char *name)
+const struct ipc_namespace *snapshot_namespace_named(const struct snapshot *snap, const char *name,
+						    size_t *matches)
 {
+	const struct ipc_namespace *found = NULL;
 	char *end;
 	unsigned long long ino;
 
+	*matches = 0;
 	errno = 0;
 	ino = strtoull(name, &end, 10);
-	if (*name >= '0' && *name <= '9' && !*end && !errno)
-		return snapshot_namespace(snap, (uint64_t)ino);
+	if (*name >= '0' && *name <= '9' && !*end && !errno) {
+		found = snapshot_namespace(snap, (uint64_t)ino);
+		*matches = found != NULL;
+		return found;
+	}
 	for (size_t i = 0; i < snap->nnamespaces; i++) {
 		const char *c = snap->namespaces[i].container;
 		const char *colon = c ? strchr(c, ':') : NULL;
 
-		if (c && (strcmp(c, name) == 0 || (colon && strcmp(colon + 1, name) == 0)))
-			return &snap->namespaces[i];
+		if (c && (strcmp(c, name) == 0 || (colon && strcmp(colon + 1, name) == 0))) {
+			found = &snap->namespaces[i];
+			++*matches;
+		}
 	}
-	return NULL;
+	return *matches == 1 ? found : NULL;
 }
 
 static struct ipc_namespace *ns_find_or_add(struct snapshot *snap, uint64_t ino, pid_t pid,

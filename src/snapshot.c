@@ -364,9 +364,13 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 	uint64_t ns_only = 0;
 
 	if (opts->ns_only) {
-		const struct ipc_namespace *ns = snapshot_namespace_named(snap, opts->ns_only);
+		size_t matches;
+		const struct ipc_namespace *ns = snapshot_namespace_named(snap, opts->ns_only, &matches);
 
-		if (!ns)
+		if (matches > 1)
+			snapshot_note(snap, "namespaces", _("%s names %zu IPC namespaces: give one's inode "
+							    "(the NS column)"), opts->ns_only, matches);
+		else if (!ns)
 			snapshot_note(snap, "namespaces", _("no process is in IPC namespace %s"),
 				      opts->ns_only);
 		ns_only = ns ? ns->ino : UINT64_MAX;

@@ -472,8 +472,10 @@ void ns_discover(struct snapshot *snap, bool all);
 /* The SysV objects and POSIX queues (and /dev/shm files of other mount namespaces) of
  * every namespace ns_discover found other than ours, read joined to each. */
 void ns_collect(struct snapshot *snap, unsigned int kinds);
-/* The namespace a --namespace value names (inode, container or its id/name), or NULL. */
-const struct ipc_namespace *snapshot_namespace_named(const struct snapshot *snap, const char *name);
+/* The namespace a --namespace value names (inode, container or its id/name), or NULL;
+ * matches: how many namespaces it names (a container's processes in several: NULL). */
+const struct ipc_namespace *snapshot_namespace_named(const struct snapshot *snap, const char *name,
+						    size_t *matches);
 /* A process's IPC and mount namespaces as the discovery saw them, or NULL. */
 const struct pid_ns *snapshot_pid_ns(const struct snapshot *snap, pid_t pid);
 /* Before the link phase: objects dropped (to[i] == SIZE_MAX), merged into an earlier

@@ -45,7 +45,9 @@ for root in /sys/fs/cgroup/pids /sys/fs/cgroup; do
 	fi
 	rmdir "$root/ipctop-test-$$/docker/$cid" "$root/ipctop-test-$$/docker" "$root/ipctop-test-$$" 2>/dev/null
 done
+second=
 cg_cleanup() {
+	[ -n "$second" ] && kill "$second" 2>/dev/null
 	[ -n "$cgdir" ] || return 0
 	# empty once the helper has exited
 	i=0
@@ -121,6 +123,20 @@ run_tap python3 "$TMPD/check.py" "$TMPD/own.json" "$IPCTOP_TEST_PREFIX" "$key" "
 if [ -n "$container" ]; then
 	"$IPCTOP" -J --only=sysv,posix --namespace "$(echo "$cid" | cut -c1-12)" >"$TMPD/cid.json"
 	run_tap python3 "$TMPD/check.py" "$TMPD/cid.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns "$container" "$TMPD/host.objs" "$TMPD/ns.objs"
+	# a second IPC namespace in the same container: the id names neither
+	unshare --ipc sleep 60 &
+	second=$!
+	echo "$second" >"$cgdir/docker/$cid/cgroup.procs"
+	"$IPCTOP" -J --only=sysv_msg --namespace "$(echo "$cid" | cut -c1-12)" >"$TMPD/two.json"
+	check "a container with two IPC namespaces: --namespace ID says so and shows none of them" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+notes = [n["message"] for n in d["notes"] if "names 2 IPC namespaces" in n["message"]]
+print("# %r" % notes)
+sys.exit(0 if notes and not [o for o in d["objects"] if o["kind"] == "sysv_msg"] else 1)' "$TMPD/two.json"
+	kill "$second"
+	wait "$second" 2>/dev/null
+	second=
 fi
 
 # Prometheus: the counts per namespace, and which container each is
