@@ -6,6 +6,7 @@
 # stopped (SIGSTOP) must not hold ipctop up; a bus of another user is read as that
 # user; the full-screen D-Bus pane shows the names.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+. "$TESTS_SRCDIR/tui_lib.sh"
 require_root
 command -v dbus-daemon >/dev/null || skip_all "dbus-daemon not installed"
 [ -x "${DBUS_CLIENT:-}" ] || skip_all "ipctop built without D-Bus support (no tests/dbus_client)"
@@ -26,7 +27,6 @@ dbus_cleanup() {
 	done
 	CLIENTS=""
 	DAEMONS=""
-	[ -n "${tmux_sock:-}" ] && tmux -L "$tmux_sock" -f /dev/null kill-server >/dev/null 2>&1
 	cleanup
 }
 trap dbus_cleanup EXIT
@@ -195,41 +195,23 @@ check "... and a note says so" grep -q "\"source\": \"D-Bus\", \"message\": \"se
 
 # the full-screen program: the D-Bus pane lists both names
 if command -v tmux >/dev/null; then
-	tmux_sock="ipctop-dbus-$$"
-	TMUX_TMPDIR=$TMPD
-	export TMUX_TMPDIR
-	tm() { tmux -L "$tmux_sock" -f /dev/null "$@"; }
-	tm new-session -d -s t -x 200 -y 40 "$IPCTOP -d 0.5 --only=dbus,unix; sleep 60"
-	wait_screen() {
-		i=0
-		while [ $i -lt 200 ]; do
-			tm capture-pane -p -t t >"$TMPD/screen" 2>/dev/null && grep -q -- "$1" "$TMPD/screen" && return 0
-			i=$((i + 1)); sleep 0.05
-		done
-		sed 's/^/#| /' "$TMPD/screen"
-		return 1
-	}
+	tui_start 200 40 "$IPCTOP -d 0.5 --only=dbus,unix"
 	check "the tab bar has the D-Bus pane" wait_screen "B D-Bus"
-	tm send-keys -t t B
+	keys B
 	check "the D-Bus pane shows a's name" wait_screen "$a_unique .*$NA"
 	check "the D-Bus pane shows b's name and its queue" wait_screen "$b_unique .*$NB"
-	tm send-keys -t t / "$NB" Enter
-	sleep 0.3
-	tm send-keys -t t Enter
+	keys / "$NB" Enter
+	keys Enter
 	check "drill-down: b's page names its process" wait_screen "process .*$b_pid (dbus_client)"
 	check "drill-down: b's page lists the name it queues for" wait_screen "queued for .*$NA"
-	tm send-keys -t t Escape
-	tm send-keys -t t 2
-	sleep 0.3
-	tm send-keys -t t '\'
-	sleep 0.3
-	tm send-keys -t t -l "$NA"
-	sleep 0.3
-	tm send-keys -t t Enter
+	keys Escape
+	keys 2 '\'
+	type_text "$NA"
+	keys Enter
 	check "the UNIX pane filtered by a's name shows its socket with the bus name" \
 		wait_screen "$a_inode .*$a_unique $NA"
-	tm send-keys -t t q
-	tm kill-server >/dev/null 2>&1
+	keys q
+	tui_stop
 else
 	skip_one "tmux not installed"
 fi

@@ -26,35 +26,13 @@ if [ -z "$IPCTOP_TUI_INNER" ] && unshare --pid --fork --mount-proc --net --ipc t
 	exit
 fi
 
-TMUX_TMPDIR=$TMPD
-export TMUX_TMPDIR
-sock="ipctop-hostile-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; kill $holder 2>/dev/null; cleanup' EXIT
-screen() { tm capture-pane -p -J -t t; }
-wait_screen() {
-	i=0
-	while [ $i -lt 200 ]; do
-		screen >"$TMPD/screen" 2>/dev/null && grep -qF -- "$1" "$TMPD/screen" && return 0
-		i=$((i + 1)); sleep 0.05
-	done
-	echo "# the screen, waiting for $1:"
-	sed 's/^/#| /' "$TMPD/screen"
-	return 1
-}
-# wait_row TEXT: a row of the list (not the filter on the status line) shows TEXT
-wait_row() {
-	i=0
-	while [ $i -lt 200 ]; do
-		screen >"$TMPD/screen" 2>/dev/null && grep -F -- "$1" "$TMPD/screen" | grep -vq 'ilter' && return 0
-		i=$((i + 1)); sleep 0.05
-	done
-	echo "# the screen, waiting for a row with $1:"
-	sed 's/^/#| /' "$TMPD/screen"
-	return 1
-}
-keys() { tm send-keys -t t "$@"; sleep 0.2; }
-type_text() { tm send-keys -t t -l "$1"; sleep 0.2; }
+. "$TESTS_SRCDIR/tui_lib.sh"
+# shellcheck disable=SC2034 # (read by tui_lib.sh)
+TUI_JOIN=1      # a name's escaped text may wrap: read wrapped lines joined
+# shellcheck disable=SC2034
+TUI_GREP=-F     # what the screen must show is fixed text, not a pattern
+holder=
+trap '[ -z "$holder" ] || kill "$holder" 2>/dev/null; cleanup' EXIT
 
 P=$IPCTOP_TEST_PREFIX
 # OSC 0 (window title), SGR red, C1 CSI (U+009B) + "2J", invalid UTF-8, a newline
@@ -78,8 +56,7 @@ os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 time.sleep(600)
 PY
 python3 "$TMPD/holder.py" "$TMPD/holder.pid" "arg$(printf '\033]0;PWNED\007')" </dev/null >/dev/null 2>&1 9>&- &
-i=0
-while [ $i -lt 100 ] && [ ! -s "$TMPD/holder.pid" ]; do i=$((i + 1)); sleep 0.05; done
+wait_for test -s "$TMPD/holder.pid"
 holder=$(cat "$TMPD/holder.pid" 2>/dev/null)
 check "a process with a hostile command runs ($holder)" grep -q PWNED "/proc/$holder/comm"
 
@@ -110,7 +87,7 @@ check "batch text: the hostile command is shown without its control characters" 
 	grep -qF 'c\x1b]0;PWNED\x07' "$TMPD/out.txt"
 
 # the full-screen program, every byte it writes recorded
-tm new-session -d -s t -x 250 -y 50 "LC_ALL=C.UTF-8 $IPCTOP -d 1; echo ipctop-exited-\$?; sleep 60"
+tui_start 250 50 "LC_ALL=C.UTF-8 $IPCTOP -d 1"
 tm pipe-pane -o -t t "cat >>'$TMPD/raw'"
 title0=$(tm display -p -t t '#{pane_title}')
 check "the program starts" wait_screen "1 Pipes"
@@ -166,7 +143,7 @@ b = open(sys.argv[1], "rb").read()
 bad = [s for s in (b"\x1b]0;PWNED", b"\x1b[31mRED", b"\xc2\x9b2J", b"\xff\xfeX", b"PWNED\x07") if s in b]
 print("# found: %r" % bad) if bad else None
 sys.exit(bool(bad))' "$TMPD/raw"
-tm kill-server >/dev/null 2>&1
+tui_stop
 
 kill "$holder" 2>/dev/null
 stop_objects

@@ -39,7 +39,12 @@ require_root() { [ "$(id -u)" -eq 0 ] || skip_all "needs root"; }
 
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/ipctop-test.XXXXXX")
 MKOBJ_PIDS=""
+# functions cleanup runs first (tui_lib.sh's tmux servers), each safe to run twice
+CLEANUP_HOOKS=""
 cleanup() {
+	for h in $CLEANUP_HOOKS; do
+		"$h"
+	done
 	for p in $MKOBJ_PIDS; do
 		kill -TERM "$p" 2>/dev/null
 	done

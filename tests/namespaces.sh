@@ -4,6 +4,7 @@
 # objects this test makes on the host. ipctop shows both, each in its namespace with its
 # own holders; --namespace picks one; --remove in a namespace removes that one only.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+. "$TESTS_SRCDIR/tui_lib.sh"
 require_root
 unshare --ipc --mount --fork true 2>/dev/null || skip_all "cannot make namespaces (unshare)"
 
@@ -185,42 +186,36 @@ check "text: the namespace's queue with its namespace" grep -q " $ns_ns .*${IPCT
 
 # the full-screen view: the NS column, and i shows one namespace at a time
 if command -v tmux >/dev/null; then
-	sock="ipctop-ns-$$"
-	tm() { TMUX_TMPDIR=$TMPD tmux -L "$sock" -f /dev/null "$@"; }
-	trap 'tm kill-server >/dev/null 2>&1; cleanup; cg_cleanup' EXIT
-	ours_rows() { tm capture-pane -p -t t | grep -c "${IPCTOP_TEST_PREFIX}q"; }
-	wait_rows() { # wait_rows N: until N rows show our queue (10 s at most)
-		i=0
-		while [ "$(ours_rows)" != "$1" ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
-		[ "$(ours_rows)" = "$1" ]
+	ours_rows() { screen | grep -c "${IPCTOP_TEST_PREFIX}q"; }
+	rows_are() { [ "$(ours_rows)" = "$1" ]; }
+	tui_start 200 40 "$IPCTOP -d 0.5"
+	wait_screen "1 Pipes"
+	keys 3
+	check "full screen: the POSIX queue of each namespace" wait_for rows_are 2
+	check "full screen: the NS column" wait_screen " NS "
+	# i steps through the namespaces in the order of their inodes, those of other tests'
+	# processes too (they come and go): press it until ours is shown, waiting each time
+	# for the next one (or "every") to be shown
+	shown_ns() {
+		screen | sed -n 's/.*Showing IPC namespace \([0-9]*\) only.*/\1/p
+			s/.*Showing every IPC namespace.*/0/p; s/.*\[ns \([0-9]*\).*/\1/p' | head -n 1
 	}
-	tm new-session -d -s t -x 200 -y 40 "$IPCTOP -d 0.5; sleep 60"
-	sleep 0.5
-	tm send-keys -t t 3
-	check "full screen: the POSIX queue of each namespace" wait_rows 2
-	check "full screen: the NS column" sh -c "TMUX_TMPDIR=$TMPD tmux -L $sock capture-pane -p -t t | grep -q ' NS '"
-	found=
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
-		tm send-keys -t t i
-		sleep 0.3
-		if tm capture-pane -p -t t | grep -q "Showing IPC namespace $ns_ns only\|\[ns $ns_ns"; then
-			found=1; break
-		fi
+	moved_on() { shown=$(shown_ns); [ -n "$shown" ] && { [ "$shown" -gt "$1" ] || [ "$shown" -eq 0 ]; }; }
+	shown=0 presses=0
+	while [ $presses -lt 200 ]; do
+		keys i
+		presses=$((presses + 1))
+		wait_for moved_on "$shown" || break
+		[ "$shown" -ne 0 ] && [ "$shown" -lt "$ns_ns" ] || break
 	done
-	check "full screen: i reaches the namespace" [ -n "$found" ]
-	check "full screen: then only its queue" wait_rows 1
+	check "full screen: i reaches the namespace (at $shown after $presses presses)" [ "$shown" = "$ns_ns" ]
+	check "full screen: then only its queue" wait_for rows_are 1
 	# the status line shows it once the message is gone
-	has_ns_mark() {
-		i=0
-		while ! tm capture-pane -p -t t | grep -qF "[ns $ns_ns${container:+ $container}]" && [ $i -lt 200 ]; do
-			i=$((i + 1)); sleep 0.05
-		done
-		[ $i -lt 200 ]
-	}
-	check "full screen: the status line names the namespace and its container" has_ns_mark
-	tm send-keys -t t Escape
-	check "full screen: Esc shows every namespace again" wait_rows 2
-	tm kill-server >/dev/null 2>&1
+	ns_mark() { screen | grep -qF "[ns $ns_ns${container:+ $container}]"; }
+	check "full screen: the status line names the namespace and its container" wait_for ns_mark
+	keys Escape
+	check "full screen: Esc shows every namespace again" wait_for rows_are 2
+	tui_stop
 fi
 
 # removal: ambiguous without --namespace; with it, that one only

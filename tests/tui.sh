@@ -23,44 +23,14 @@ if [ -z "$IPCTOP_TUI_INNER" ] && unshare --pid --fork --mount-proc true 2>/dev/n
 fi
 in_ns=${IPCTOP_TUI_INNER:+1}
 
-# a tmux server per session, its socket in our own directory
-n=0
-sock="ipctop-tui-$$-$n"
-TMUX_TMPDIR=$TMPD
-export TMUX_TMPDIR
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-stop_tmux() { tm kill-server >/dev/null 2>&1; n=$((n + 1)); sock="ipctop-tui-$$-$n"; }
-trap 'tm kill-server >/dev/null 2>&1; rm -f /dev/shm/"$IPCTOP_TEST_PREFIX"*; cleanup' EXIT
+. "$TESTS_SRCDIR/tui_lib.sh"
+trap 'rm -f /dev/shm/"$IPCTOP_TEST_PREFIX"*; cleanup' EXIT
 
-screen() { tm capture-pane -p -t t; }
-# wait_screen PATTERN: until the screen shows PATTERN (10 s at most)
-wait_screen() {
-	i=0
-	while [ $i -lt 200 ]; do
-		screen >"$TMPD/screen" 2>/dev/null && grep -q -- "$1" "$TMPD/screen" && return 0
-		i=$((i + 1)); sleep 0.05
-	done
-	echo "# the screen, waiting for $1:"
-	sed 's/^/#| /' "$TMPD/screen"
-	return 1
-}
-# wait_gone PATTERN: until the screen no longer shows PATTERN
-wait_gone() {
-	i=0
-	while [ $i -lt 200 ]; do
-		screen >"$TMPD/screen" 2>/dev/null && ! grep -q -- "$1" "$TMPD/screen" && return 0
-		i=$((i + 1)); sleep 0.05
-	done
-	return 1
-}
-keys() { tm send-keys -t t "$@"; sleep 0.2; }
-# type TEXT literally
-type_text() { tm send-keys -t t -l "$1"; sleep 0.2; }
 # the column header line of the list (the line after the tab bar)
 header_line() { screen | grep -m1 -E '^ +(KIND|NAME|KEY|ID|INODE|PID)'; }
 start_tui() { # start_tui WIDTH HEIGHT ARGS...
 	w=$1; h=$2; shift 2
-	tm new-session -d -s t -x "$w" -y "$h" "$IPCTOP $*; echo ipctop-exited-\$?; sleep 60"
+	tui_start "$w" "$h" "$IPCTOP $*"
 }
 alt_off() { [ "$(tm display -p -t t '#{alternate_on}')" = 0 ]; }
 
@@ -94,9 +64,9 @@ marker_moved() { after=$(header_line); [ "$before" != "$after" ] && echo "$after
 marker_down() { header_line | grep -q '[A-Z]v'; }
 before=$(header_line)
 keys '>'
-check "> sorts by the next column (the header's marker moved)" marker_moved
+check "> sorts by the next column (the header's marker moved)" wait_for marker_moved
 keys I
-check "I inverts the order (the marker points down)" marker_down
+check "I inverts the order (the marker points down)" wait_for marker_down
 keys '<' I
 
 # filter: only matching rows
@@ -199,6 +169,7 @@ wait_screen "${P}chg"
 keys '\'
 type_text "${P}chg"
 keys Enter p
+wait_screen "\[paused\]"   # the snapshot keeps the old file
 rm -f "/dev/shm/${P}chg"
 echo new >"/dev/shm/${P}chg"
 keys d
@@ -224,12 +195,11 @@ type_text "${P}many"
 keys Enter
 keys t t t t t t
 tm send-keys -t t d y
-sleep 0.5
+sleep 0.5      # (time for a 'y' to act, were it taken: what must not happen cannot be polled)
 check "d and y typed together: the dialog still asks" wait_screen "Remove 6 objects?"
 check "  and nothing is removed" test -e "/dev/shm/${P}many1"
 keys n
-tm resize-window -t t -x 160 -y 14 2>/dev/null || tm resize-pane -t t -x 160 -y 14
-sleep 0.3
+tui_resize 160 14
 keys d
 check "a dialog too long for the window says there is more" wait_screen "Down: [0-9]* more lines"
 keys y
@@ -239,14 +209,17 @@ check "  scrolled to the end, it offers y" wait_screen "y: remove"
 keys y
 check "  then y removes all six" wait_screen "Removed 6 objects"
 check "  and they are gone" sh -c "! ls /dev/shm | grep -q '^${P}many'"
-tm resize-window -t t -x 160 -y 40 2>/dev/null || tm resize-pane -t t -x 160 -y 40
+tui_resize 160 40
 keys Escape
 
 # a process whose user has no name: its number is shown, nothing breaks
-setpriv --reuid=54321 --regid=54321 --clear-groups sleep 600 </dev/null | sleep 600 &
+# (its pid written on a descriptor opened here: uid 54321 may not write in $TMPD)
+# shellcheck disable=SC2016
+setpriv --reuid=54321 --regid=54321 --clear-groups sh -c 'echo $$ >&3; exec sleep 600 3>&-' \
+	</dev/null 3>"$TMPD/nameless.pid" | sleep 600 &
 nameless_reader=$!
-i=0
-while [ $i -lt 100 ] && ! nameless=$(pgrep -u 54321 -x sleep); do i=$((i + 1)); sleep 0.05; done
+wait_for grep -q '^[0-9][0-9]*$' "$TMPD/nameless.pid"
+nameless=$(cat "$TMPD/nameless.pid")
 keys P r
 keys '\'
 type_text "54321"
@@ -266,28 +239,28 @@ keys Escape
 check "Esc leaves the help" wait_gone "q, F10"
 
 # resize: follows it and degrades
-tm resize-window -t t -x 70 -y 12 2>/dev/null || tm resize-pane -t t -x 70 -y 12
-sleep 0.5
+tui_resize 70 12
 check "after a resize to 70x12 the tab bar still shows the pane" wait_screen "5 POSIX shm"
-check "and nothing is drawn past 70 columns" sh -c "[ \$(tmux -L '$sock' capture-pane -p -t t | awk '{ if (length > m) m = length } END { print m + 0 }') -le 70 ]"
+widest() { screen | awk '{ if (length > m) m = length } END { print m + 0 }'; }
+check "and nothing is drawn past 70 columns" [ "$(widest)" -le 70 ]
 
 keys q
 check "q quits with status 0" wait_screen "ipctop-exited-0"
 check "and the terminal is back to normal (alternate screen left)" alt_off
-stop_tmux
+tui_stop
 
-# inotify: a new /dev/shm object appears at once, though the timer is 60 s away
-start_tui 120 30 -d 60
+# inotify: a new /dev/shm object appears at once, though the timer is 600 s away
+start_tui 120 30 -d 600
 wait_screen "1 Pipes"
 keys 5
-sleep 0.5
+wait_screen "${P}shm1"
 : >"/dev/shm/${P}ino"
 check "a new POSIX shm object appears through inotify, before the timer" wait_screen "${P}ino"
 rm -f "/dev/shm/${P}ino"
 check "and goes when it is unlinked" wait_gone "${P}ino"
 keys q
 wait_screen "ipctop-exited-0"
-stop_tmux
+tui_stop
 
 # --readonly: no removal
 start_tui 100 30 --readonly
@@ -295,7 +268,7 @@ wait_screen "1 Pipes"
 keys 5 d
 check "--readonly refuses removal, saying why" wait_screen "disabled.*--readonly"
 keys q
-stop_tmux
+tui_stop
 
 # monochrome: no colour escape sequences reach the terminal (and without it, some do)
 has_colour() {
@@ -306,35 +279,34 @@ sys.exit(0 if re.search(r"\x1b\[(?:[0-9]+;)*(?:3[0-7]|4[0-7]|38|48)(?:;[0-9]+)*m
 no_colour() { ! has_colour; }
 for how in "" "-C" "NO_COLOR=1"; do
 	case $how in
-	NO_COLOR=1) tm new-session -d -s t -x 100 -y 30 "NO_COLOR=1 $IPCTOP; sleep 60" ;;
+	NO_COLOR=1) tui_start 100 30 "NO_COLOR=1 $IPCTOP" ;;
 	*) start_tui 100 30 $how ;;
 	esac
-	wait_screen "1 Pipes"
-	sleep 0.3
+	wait_screen "F10Quit"     # the last line of the first frame
 	if [ -z "$how" ]; then
-		check "in colour by default" has_colour
+		check "in colour by default" wait_for has_colour
 	else
 		check "monochrome with $how: no colours" no_colour
 	fi
-	stop_tmux
+	tui_stop
 done
 
 # every way out restores the terminal
 for sig in TERM HUP INT; do
 	start_tui 100 30
 	wait_screen "1 Pipes"
-	pid=$(pgrep -n -x ipctop)
+	pid=$(tui_pid)
 	kill -"$sig" "$pid" 2>/dev/null
 	check "SIG$sig ends it cleanly" wait_screen "ipctop-exited-0"
 	check "SIG$sig leaves the alternate screen" alt_off
-	stop_tmux
+	tui_stop
 done
 
 start_tui 20 5
-sleep 0.5
+wait_screen "F1Help"
 keys q
 check "a 20x5 terminal works too" wait_screen "ipctop-exited-0"
-stop_tmux
+tui_stop
 
 stop_objects
 left=$(leftovers)

@@ -8,26 +8,11 @@ command -v tmux >/dev/null || skip_all "tmux not installed"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
-sock="ipctop-tuigen-$$"
-TMUX_TMPDIR=$TMPD
-export TMUX_TMPDIR
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
+. "$TESTS_SRCDIR/tui_lib.sh"
 IPCTOP_PID=""
-trap 'tm kill-server >/dev/null 2>&1; [ -n "$IPCTOP_PID" ] && "$IPCTOP" --generate-cleanup="$IPCTOP_PID" >/dev/null 2>&1; cleanup' EXIT
+# (the program ended first, then what it may have left)
+trap 'tui_stop_all; [ -n "$IPCTOP_PID" ] && "$IPCTOP" --generate-cleanup="$IPCTOP_PID" >/dev/null 2>&1; cleanup' EXIT
 
-screen() { tm capture-pane -p -t t; }
-wait_screen() { # until the screen shows PATTERN (20 s at most)
-	i=0
-	while [ $i -lt 400 ]; do
-		screen >"$TMPD/screen" 2>/dev/null && grep -q -- "$1" "$TMPD/screen" && return 0
-		i=$((i + 1)); sleep 0.05
-	done
-	echo "# the screen, waiting for $1:"
-	sed 's/^/#| /' "$TMPD/screen"
-	return 1
-}
-keys() { tm send-keys -t t "$@"; sleep 0.2; }
-type_text() { tm send-keys -t t -l "$1"; sleep 0.2; }
 children() { cat "/proc/$1/task/$1/children" 2>/dev/null; }
 workers() { # pid:starttime of the children of $1
 	for w in $(children "$1"); do
@@ -35,16 +20,14 @@ workers() { # pid:starttime of the children of $1
 	done
 }
 
-tm new-session -d -s t -x 160 -y 40 "$IPCTOP -d 0.5; echo ipctop-exited-\$?; sleep 60"
+tui_start 160 40 "$IPCTOP -d 0.5"
 check "the full-screen program starts" wait_screen "ipctop .* every 0.5s"
-shell=$(tm display -p -t t '#{pane_pid}')
-IPCTOP_PID=$(children "$shell" | awk '{ print $1 }')
+IPCTOP_PID=$(tui_pid)
 check "its pid is known ($IPCTOP_PID)" [ -n "$IPCTOP_PID" ]
 
 keys g
 check "g opens the generator's prompt" wait_screen "Generate: .*Enter: start"
-i=0
-while [ $i -lt 80 ]; do tm send-keys -t t BSpace; i=$((i + 1)); done
+tm send-keys -t t -N 80 BSpace
 type_text "pipe,posix-mq:2,sysv-shm,unix-stream,eventfd --rate 5000 --duration 600"
 keys Enter
 check "the stress view opens" wait_screen "Traffic generator: 64-byte messages, stream, rate-limited, 600 s: running"
@@ -56,8 +39,8 @@ check "the kernel's side: the pipe's fill against its capacity" wait_screen "pip
 check "the kernel's side: the POSIX queues' depth against their maximum" wait_screen "posix_mq .*/ipctop-gen-$IPCTOP_PID-posix-mq-1-fwd depth [0-9]* / [0-9]* messages"
 check "the kernel's side: the SysV semaphores' waiters" wait_screen "sysv_sem .*waiters [0-9]* (ncnt)"
 check "the kernel's side: the UNIX sockets' queues" wait_screen "unix .*receive queue [0-9]*, send queue"
-WORKERS=$(workers "$IPCTOP_PID")
-check "the workers run: 12 of them" [ "$(echo "$WORKERS" | grep -c :)" -eq 12 ]
+twelve() { WORKERS=$(workers "$IPCTOP_PID"); [ "$(echo "$WORKERS" | grep -c :)" -eq 12 ]; }
+check "the workers run: 12 of them" wait_for twelve
 left=$($PY "$TESTS_SRCDIR/gen_check.py" leftovers "$IPCTOP_PID")
 check "its objects exist while it runs" [ -n "$left" ]
 
@@ -70,11 +53,10 @@ check "stopped: no object and no worker left ($(echo $left))" [ -z "$left" ]
 keys g
 keys Enter
 check "g and Enter start it again with the same line" wait_screen "rate-limited, 600 s: running"
-sleep 0.5
-WORKERS=$(workers "$IPCTOP_PID")
+wait_for twelve
 keys q
 check "q quits" wait_screen "ipctop-exited-0"
 left=$($PY "$TESTS_SRCDIR/gen_check.py" leftovers "$IPCTOP_PID" $WORKERS)
 check "quit while running: no object and no worker left ($(echo $left))" [ -z "$left" ]
-tm kill-server >/dev/null 2>&1
+tui_stop
 done_testing

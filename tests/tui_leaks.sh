@@ -25,33 +25,11 @@ if [ -z "$IPCTOP_TUI_INNER" ] && unshare --pid --fork --mount-proc --net --ipc t
 	exit
 fi
 
-TMUX_TMPDIR=$TMPD
-export TMUX_TMPDIR
-sock="ipctop-tuileak-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-socks=""
-trap 'for s in $socks; do tmux -L "$s" -f /dev/null kill-server >/dev/null 2>&1; done; cleanup' EXIT
+KEY_PAUSE=${KEY_PAUSE:-0.15}    # between batches of keys (what is asserted does not depend on it)
+. "$TESTS_SRCDIR/tui_lib.sh"
 # under AddressSanitizer freed memory waits in a quarantine, which would look like growth
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
 export ASAN_OPTIONS
-
-screen() { tm capture-pane -p -t t; }
-# wait_screen PATTERN [TENTHS]: until the screen shows PATTERN
-wait_screen() {
-	i=0
-	while [ $i -lt "${2:-300}" ]; do
-		screen >"$TMPD/screen" 2>/dev/null && grep -q -- "$1" "$TMPD/screen" && return 0
-		i=$((i + 1)); sleep 0.1
-	done
-	echo "# the screen, waiting for $1:"
-	sed 's/^/#| /' "$TMPD/screen"
-	return 1
-}
-# keys KEY...: send, then wait until the program has read them (the pane's input
-# queue is empty when the screen stops changing is not knowable; a pause is enough:
-# what is asserted does not depend on it)
-keys() { tm send-keys -t t "$@"; sleep "${KEY_PAUSE:-0.15}"; }
-type_text() { tm send-keys -t t -l "$1"; sleep "${KEY_PAUSE:-0.15}"; }
 
 P=$IPCTOP_TEST_PREFIX
 start_objects a posix_shm_map:600:shm:4096:2 sysv_shm_attach:600:8192:2 pipe:10 socketpair:5 \
@@ -71,9 +49,9 @@ round() {
 	keys P Enter Escape
 	keys r '?' Down Escape
 	keys Tab Tab BTab s s
-	tm resize-window -t t -x 90 -y 20 2>/dev/null || tm resize-pane -t t -x 90 -y 20
+	tui_resize 90 20
 	keys 6 Enter Escape
-	tm resize-window -t t -x 160 -y 40 2>/dev/null || tm resize-pane -t t -x 160 -y 40
+	tui_resize 160 40
 	keys 1
 	sleep 0.5                      # a few refreshes with nothing pressed
 }
@@ -82,23 +60,20 @@ round() {
 # peak memory (VmHWM, KiB) of the ipctop process lands in $TMPD/NAME.hwm
 session() {
 	name=$1 rounds=$2; shift 2
-	sock="ipctop-tuileak-$$-$name"     # a server of its own: the last one may still be ending
-	socks="$socks $sock"
-	tm new-session -d -s t -x 160 -y 40 "$* -d 0.2; echo ipctop-exited-\$?; sleep 600"
-	wait_screen "1 Pipes" 600 || return 1
+	tui_start 160 40 "$* -d 0.2"
+	wait_screen "1 Pipes" 60 || return 1
 	r=0
 	while [ $r -lt "$rounds" ]; do
 		round
 		r=$((r + 1))
 	done
 	# the program itself: the youngest ipctop (or memcheck) process under the pane's shell
-	pane=$(tm display -p -t t '#{pane_pid}')
-	prog=$(pgrep -n -P "$pane")
+	prog=$(tui_pid)
 	awk '/^VmHWM:/ { print $2 }' "/proc/$prog/status" >"$TMPD/$name.hwm" 2>/dev/null
 	keys q
-	wait_screen "ipctop-exited-" 600
+	wait_screen "ipctop-exited-" 60
 	grep -o 'ipctop-exited-[0-9]*' "$TMPD/screen" | head -n 1 >"$TMPD/$name.exit"
-	tm kill-server >/dev/null 2>&1
+	tui_stop
 	return 0
 }
 

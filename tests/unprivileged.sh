@@ -6,6 +6,7 @@
 # of root's objects is refused naming the object, the operation and the reason, and the
 # objects are still there afterwards.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+. "$TESTS_SRCDIR/tui_lib.sh"
 require_root
 command -v setpriv >/dev/null || skip_all "setpriv(1) not installed"
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
@@ -29,10 +30,8 @@ nobody "$MKOBJ" -p "${P}nb-" sysv_msg:0600:2:10 sysv_sem:0600:7 sysv_shm_attach:
 nb_pid=$!
 MKOBJ_PIDS="$MKOBJ_PIDS $nb_pid"
 exec 8>"$TMPD/nb.in"
-i=0
-while ! grep -q '^READY' "$TMPD/nb.out" 2>/dev/null && kill -0 "$nb_pid" 2>/dev/null && [ $i -lt 500 ]; do
-	i=$((i + 1)); sleep 0.02
-done
+nb_ready() { grep -q '^READY' "$TMPD/nb.out" 2>/dev/null || ! kill -0 "$nb_pid" 2>/dev/null; }
+wait_for nb_ready
 grep -q '^READY' "$TMPD/nb.out" || { not_ok "the helper (nobody) made its objects: $(cat "$TMPD/nb.err")"; done_testing; exit 1; }
 grep -v '^READY' "$TMPD/nb.out" >"$TMPD/nb.objs"
 ok "the helper made objects as nobody"
@@ -140,34 +139,7 @@ check "  and it is gone" sh -c "! awk 'NR > 1 { print \$2 }' /proc/sysvipc/msg |
 
 # the full-screen program as nobody
 if command -v tmux >/dev/null; then
-	TMUX_TMPDIR=$TMPD
-	export TMUX_TMPDIR
-	sock="ipctop-unpriv-$$"
-	tm() { tmux -L "$sock" -f /dev/null "$@"; }
-	trap 'tm kill-server >/dev/null 2>&1; cleanup' EXIT
-	screen() { tm capture-pane -p -t t; }
-	wait_screen() {
-		i=0
-		while [ $i -lt 200 ]; do
-			screen >"$TMPD/screen" 2>/dev/null && grep -q -- "$1" "$TMPD/screen" && return 0
-			i=$((i + 1)); sleep 0.05
-		done
-		echo "# the screen, waiting for $1:"
-		sed 's/^/#| /' "$TMPD/screen"
-		return 1
-	}
-	wait_gone() {
-		i=0
-		while [ $i -lt 200 ]; do
-			screen >"$TMPD/screen" 2>/dev/null && ! grep -q -- "$1" "$TMPD/screen" && return 0
-			i=$((i + 1)); sleep 0.05
-		done
-		return 1
-	}
-	keys() { tm send-keys -t t "$@"; sleep 0.2; }
-	type_text() { tm send-keys -t t -l "$1"; sleep 0.2; }
-	tm new-session -d -s t -x 200 -y 60 \
-		"setpriv --reuid=65534 --regid=65534 --clear-groups $IPCTOP -d 0.5; echo ipctop-exited-\$?; sleep 60"
+	tui_start 200 60 "setpriv --reuid=65534 --regid=65534 --clear-groups $IPCTOP -d 0.5"
 	check "TUI as nobody: the header counts the processes not readable" \
 		wait_screen "not readable: [1-9][0-9]*  (run as root to see their holders)"
 	check "  and says there are notes, where to read them" grep -q "notes (first: .*): press ? to read them" "$TMPD/screen"
@@ -204,7 +176,7 @@ if command -v tmux >/dev/null; then
 	check "  and it is still there" test -e "/dev/shm/${P}rshm"
 	keys Escape q
 	check "q quits with status 0" wait_screen "ipctop-exited-0"
-	tm kill-server >/dev/null 2>&1
+	tui_stop
 else
 	ok "the full-screen program as nobody # SKIP tmux not installed"
 fi
