@@ -124,6 +124,7 @@ run_tap python3 "$TMPD/check.py" "$TMPD/own.json" "$IPCTOP_TEST_PREFIX" "$key" "
 if [ -n "$container" ]; then
 	"$IPCTOP" -J --only=sysv,posix --namespace "$(echo "$cid" | cut -c1-12)" >"$TMPD/cid.json"
 	run_tap python3 "$TMPD/check.py" "$TMPD/cid.json" "$IPCTOP_TEST_PREFIX" "$key" "$host_ns" "$ns_ns" "$host_pid" "$nspid" ns "$container" "$TMPD/host.objs" "$TMPD/ns.objs"
+	python3 -c 'import json, sys; [print("# cid.json note: %s: %s" % (n["source"], n["message"])) for n in json.load(open(sys.argv[1]))["notes"]]' "$TMPD/cid.json"
 	# a second IPC namespace in the same container: the id names neither
 	unshare --ipc sleep 60 &
 	second=$!
