@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -28,6 +29,17 @@ union semun {
  * namespace), or (fd >= 0) from fd, which is closed: the file opened by a child in ns.
  * 0, or -1 with a note; for our own namespace the kind is then no longer counted as
  * collected (its limits' use is unknown, not 0). */
+/* Where a note about path comes from: the path, and for another namespace than ours
+ * the namespace too (its file is read there, the same path). */
+static const char *note_source(const struct snapshot *snap, const char *path, uint64_t ns,
+			       char *buf, size_t len)
+{
+	if (ns == snap->own_ipc_ns)
+		return path;
+	snprintf(buf, len, "ipc:[%llu] %s", (unsigned long long)ns, path);
+	return buf;
+}
+
 static int sysv_read(struct snapshot *snap, const char *path, int fd, uint64_t ns,
 		     enum ipc_kind kind, struct sysv_table *t)
 {
@@ -35,6 +47,8 @@ static int sysv_read(struct snapshot *snap, const char *path, int fd, uint64_t n
 	char *buf = fd >= 0 ? read_fd(fd, SYSVIPC_MAX, &len) : read_file_at(-1, path, SYSVIPC_MAX, &len);
 	int e = errno;
 	bool own = ns == snap->own_ipc_ns;
+	char src[96];
+	const char *source = note_source(snap, path, ns, src, sizeof(src));
 
 	if (fd >= 0)
 		close(fd);
@@ -42,9 +56,9 @@ static int sysv_read(struct snapshot *snap, const char *path, int fd, uint64_t n
 		if (own)
 			snap->kinds_collected &= ~KIND_BIT(kind);
 		if (e == ENOENT)
-			snapshot_note(snap, path, _("not present: this kernel has no SysV IPC (CONFIG_SYSVIPC)"));
+			snapshot_note(snap, source, _("not present: this kernel has no SysV IPC (CONFIG_SYSVIPC)"));
 		else
-			snapshot_note(snap, path, _("cannot read: %s"), strerror(e));
+			snapshot_note(snap, source, _("cannot read: %s"), strerror(e));
 		return -1;
 	}
 	int rc = sysv_parse(buf, len, t);
@@ -53,11 +67,11 @@ static int sysv_read(struct snapshot *snap, const char *path, int fd, uint64_t n
 	if (rc < 0) {
 		if (own)
 			snap->kinds_collected &= ~KIND_BIT(kind);
-		snapshot_note(snap, path, _("unrecognised header line; file skipped"));
+		snapshot_note(snap, source, _("unrecognised header line; file skipped"));
 		return -1;
 	}
 	if (t->bad_lines)
-		snapshot_note(snap, path, _("%zu malformed lines skipped"), t->bad_lines);
+		snapshot_note(snap, source, _("%zu malformed lines skipped"), t->bad_lines);
 	return 0;
 }
 
@@ -81,6 +95,7 @@ static void msg_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign
 {
 	struct sysv_table t;
 	size_t denied = 0;
+	char src[96];
 
 	if (sysv_read(snap, "/proc/sysvipc/msg", fd, ns, KIND_SYSV_MSG, &t) < 0)
 		return;
@@ -110,7 +125,7 @@ static void msg_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign
 	sysv_table_free(&t);
 	/* listed all the same: only what msgctl gives is missing */
 	if (denied)
-		snapshot_note(snap, "/proc/sysvipc/msg",
+		snapshot_note(snap, note_source(snap, "/proc/sysvipc/msg", ns, src, sizeof(src)),
 			      ngettext("%zu queue not readable with msgctl(IPC_STAT): %s: its byte limit "
 				       "is unknown; run as root or as its owner",
 				       "%zu queues not readable with msgctl(IPC_STAT): %s: their byte limits "
@@ -196,6 +211,7 @@ static void sem_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign
 {
 	struct sysv_table t;
 	size_t denied = 0;
+	char src[96];
 
 	if (sysv_read(snap, "/proc/sysvipc/sem", fd, ns, KIND_SYSV_SEM, &t) < 0)
 		return;
@@ -212,7 +228,7 @@ static void sem_collect(struct snapshot *snap, int fd, uint64_t ns, bool foreign
 	}
 	sysv_table_free(&t);
 	if (denied)
-		snapshot_note(snap, "/proc/sysvipc/sem",
+		snapshot_note(snap, note_source(snap, "/proc/sysvipc/sem", ns, src, sizeof(src)),
 			      ngettext("%zu set not readable with semctl(IPC_STAT, GETALL): %s: its "
 				       "values and waiters are unknown; run as root or as its owner",
 				       "%zu sets not readable with semctl(IPC_STAT, GETALL): %s: their "

@@ -39,11 +39,12 @@ peak() {
 for fmt in text json; do
 	few=$(peak 10 $fmt) && many=$(peak 400 $fmt)
 	check "$fmt: 10 and 400 snapshots run cleanly" test -n "$few" -a -n "$many"
-	# Alone in its namespaces the peak moves by some tens of KiB; forgetting
+	# Alone in its namespaces the peak moves by some tens of KiB (up to 600 under
+	# AddressSanitizer, whose allocator keeps more); forgetting
 	# to free one process's strings would add several KiB a snapshot, 2 MiB or more
 	# here. LeakSanitizer (the sanitizer build) catches smaller leaks exactly.
-	check "$fmt: peak memory of 400 snapshots within 512 KiB of 10 ($few KiB, $many KiB)" \
-		test "${many:-1}" -le $((${few:-0} + 512))
+	check "$fmt: peak memory of 400 snapshots within 1 MiB of 10 ($few KiB, $many KiB)" \
+		test "${many:-1}" -le $((${few:-0} + 1024))
 done
 
 stop_objects
