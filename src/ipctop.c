@@ -760,10 +760,14 @@ static bool note_about(const char *source, unsigned int kinds)
 		{ KIND_BIT(KIND_UNIX), "/proc/net/unix" },
 	};
 
+	/* another IPC namespace's: "ipc:[N] PATH" */
+	if (strncmp(source, "ipc:[", 5) == 0 && strchr(source, ' '))
+		source = strchr(source, ' ') + 1;
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
 		if ((kinds & sources[i].kinds) && strcmp(source, sources[i].source) == 0)
 			return true;
-	return false;
+	/* what --namespace names, for every kind */
+	return strcmp(source, "namespaces") == 0;
 }
 
 /* The notes about the sources of these kinds, on stderr. */

@@ -56,8 +56,10 @@ void limits_collect(struct snapshot *snap)
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		const struct ipc_object *o = &snap->objects[i];
 
-		/* the IPC limits are each namespace's own: ours count ours */
-		if (o->ipc_ns && snap->own_ipc_ns && o->ipc_ns != snap->own_ipc_ns)
+		/* the IPC limits are each namespace's own: ours count ours (the other kinds'
+		 * namespace is their holders', and their limits are the machine's) */
+		if ((KIND_BIT(o->kind) & NS_KINDS) && o->ipc_ns && snap->own_ipc_ns &&
+		    o->ipc_ns != snap->own_ipc_ns)
 			continue;
 		nkind[o->kind]++;
 		if ((o->kind == KIND_PIPE || o->kind == KIND_FIFO) && o->has_fill && o->max_size > max_pipe)

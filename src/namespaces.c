@@ -407,6 +407,7 @@ static int collect_sysv_in(struct snapshot *snap, int nsfd, uint64_t ino, unsign
 		close(own);
 		return -1;
 	}
+	/* (joining drops the thread's SysV semaphore undo list: ipctop has none) */
 	if (setns(nsfd, CLONE_NEWIPC) < 0) {
 		int e = errno;
 
@@ -422,8 +423,10 @@ static int collect_sysv_in(struct snapshot *snap, int nsfd, uint64_t ino, unsign
 	if (setns(own, CLONE_NEWIPC) < 0) {
 		/* allowed a moment ago; whatever came next would be read, or removed, in the
 		 * wrong namespace */
+		int e = errno;
+
 		fprintf(stderr, _("ipctop: cannot return to its own IPC namespace (setns): %s\n"),
-			strerror(errno));
+			strerror(e));
 		abort();
 	}
 	close(own);

@@ -365,6 +365,7 @@ void object_ident(const struct ipc_object *o, struct obj_ident *id)
 		break;
 	case KIND_PTY:
 		id->a = (uint64_t)o->id;
+		id->b = o->dev;         /* its devpts instance */
 		break;
 	case KIND_SIGNALFD:
 	case KIND_INOTIFY:

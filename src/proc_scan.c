@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/kcmp.h>
+#include <linux/magic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -638,22 +640,24 @@ static void resolve_locks(struct scan *sc, const struct stat *st, int fddir, con
 }
 
 /* The devpts instance (its st_dev) of a master opened through the ptmx node at link,
- * as the kernel finds it (devpts_acquire): the filesystem of the node when it is
- * devpts's own pts/ptmx, else the devpts mounted at "pts" beside the node, in the
- * holder's mount namespace. 0 unknown. */
-static uint64_t ptmx_instance(struct scan *sc, const char *link, size_t link_len,
-			      const struct stat *st)
+ * as the kernel finds it (devpts_acquire): the filesystem of the node when that is a
+ * devpts (its own ptmx), else the devpts mounted at "pts" beside the node, looked up
+ * in the holder's mount namespace now (the kernel did at the open). 0 unknown. */
+static uint64_t ptmx_instance(struct scan *sc, const char *name, const char *link,
+			      size_t link_len, const struct stat *st)
 {
 	const char *slash = memrchr(link, '/', link_len);
 	char path[PATH_MAX + 64];
 	struct stat pts;
+	struct statfs fs;
 
+	snprintf(path, sizeof(path), "/proc/%d/fd/%s", (int)sc->pid, name);
+	if (statfs(path, &fs) == 0 && fs.f_type == DEVPTS_SUPER_MAGIC)
+		return st->st_dev;
 	if (!slash || link[0] != '/')
 		return 0;
 	size_t dir_len = (size_t)(slash - link);
 
-	if (dir_len >= 4 && memcmp(slash - 4, "/pts", 4) == 0)
-		return st->st_dev;
 	if (snprintf(path, sizeof(path), "%d/root%.*s/pts", (int)sc->pid, (int)dir_len, link) >=
 	    (int)sizeof(path) || fstatat(sc->procfd, path, &pts, 0) < 0)
 		return 0;
@@ -681,7 +685,7 @@ static void scan_pty(struct scan *sc, int fddir, const char *name, int fd, const
 		index = (fi.has & FDI_TTY) ? fi.tty_index : -1;
 		fdinfo_free(&fi);
 		role = END_MASTER;
-		instance = ptmx_instance(sc, link, link_len, st);
+		instance = ptmx_instance(sc, name, link, link_len, st);
 	} else {
 		index = pty_slave_index(major(st->st_rdev), minor(st->st_rdev));
 		role = END_SLAVE;
@@ -1104,6 +1108,19 @@ static void merge_shared_files(struct scan *sc)
 	struct snapshot *snap = sc->snap;
 	size_t *to = NULL;
 
+	/* only descriptors kcmp can compare (their process alive, ptrace-readable), so
+	 * that its answers order the rest consistently */
+	size_t n = 0;
+
+	for (size_t i = 0; i < sc->nanon; i++) {
+		const struct anon_ref *r = &sc->anon[i];
+
+		if (syscall(SYS_kcmp, r->pid, r->pid, KCMP_FILE, r->fd, r->fd) == 0)
+			sc->anon[n++] = *r;
+		else if (errno == ENOSYS)
+			return;
+	}
+	sc->nanon = n;
 	if (sc->nanon < 2)
 		return;
 	qsort(sc->anon, sc->nanon, sizeof(*sc->anon), anon_sig_cmp);

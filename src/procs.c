@@ -88,7 +88,10 @@ static char *proc_comm(pid_t pid)
 		return NULL;
 	if (len > 0 && buf[len - 1] == '\n')
 		buf[--len] = '\0';
-	return buf;
+	char *comm = xstrdup(buf);      /* not the whole read buffer */
+
+	free(buf);
+	return comm;
 }
 
 void procs_collect(struct snapshot *snap, const pid_t *pids, size_t npids)

@@ -194,8 +194,9 @@ static char *describe(const struct ipc_object *o, bool utf8, bool translate)
 			      (unsigned long long)o->inode);
 		break;
 	}
-	/* foreign_ns() is below: the same test */
-	if (o->ipc_ns && ns_own_ipc() && o->ipc_ns != ns_own_ipc())
+	/* foreign_ns() is below: the same test (a FIFO or socket file is removed by path,
+	 * whatever its holders' namespace) */
+	if ((KIND_BIT(o->kind) & NS_KINDS) && o->ipc_ns && ns_own_ipc() && o->ipc_ns != ns_own_ipc())
 		strbuf_printf(&b, T(N_(" in IPC namespace %llu")), (unsigned long long)o->ipc_ns);
 #undef T
 	free(esc);
@@ -564,7 +565,7 @@ static bool foreign_ns(const struct ipc_object *o)
 {
 	uint64_t own = ns_own_ipc();
 
-	return o->ipc_ns && own && o->ipc_ns != own;
+	return (KIND_BIT(o->kind) & NS_KINDS) && o->ipc_ns && own && o->ipc_ns != own;
 }
 
 static int remove_posix(struct act *a, unsigned int flags)

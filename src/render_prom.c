@@ -62,8 +62,7 @@ static bool object_bytes(const struct ipc_object *o, uint64_t *bytes)
 
 static bool kind_namespaced(enum ipc_kind k)
 {
-	return k == KIND_SYSV_MSG || k == KIND_SYSV_SHM || k == KIND_SYSV_SEM || k == KIND_POSIX_MQ ||
-	       k == KIND_POSIX_SHM || k == KIND_POSIX_SEM;
+	return (KIND_BIT(k) & NS_KINDS) != 0;
 }
 
 static bool kind_has_bytes(enum ipc_kind k)

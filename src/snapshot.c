@@ -188,10 +188,6 @@ struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 #define PID_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
 		   KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_PIDFD))
 
-/* Kinds that live in an IPC namespace (POSIX shm/sem: in a mount namespace's /dev/shm,
- * attributed to the IPC namespace of the processes that see it). */
-#define NS_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
-		  KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
 
 /* Kinds known by the one process they are of (cpid), not by holders. */
 #define PROCESS_KINDS (KIND_BIT(KIND_SIGNAL) | KIND_BIT(KIND_LOCK) | KIND_BIT(KIND_DBUS))
@@ -256,7 +252,29 @@ void snapshot_merge_objects(struct snapshot *snap, size_t *to)
 /* --namespace, for the kinds that are not in an IPC namespace: an object stays when a
  * process in the namespace holds it (signals, locks, D-Bus connections: when their
  * process is in it); one with no holder seen, only in ipctop's own namespace. After the
- * scan and before the link phase: holders still name their objects by index. */
+ * scan and before the link phase: holders still name their objects by index. A socket
+ * whose peer a process of the namespace holds stays too (the other end of its
+ * connections, a bus daemon's end of its D-Bus connections), as object_in_namespace
+ * has it for the full-screen view. */
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static bool is_conn_socket(const struct ipc_object *o)
+{
+	return o->kind == KIND_UNIX || o->kind == KIND_INET;
+}
+
+/* Whether the process of a signal, lock or D-Bus connection is in ns (a lock of no
+ * process, an OFD lock's, as an object of no holder: of ipctop's own namespace). */
+static bool process_in(const struct snapshot *snap, const struct ipc_object *o, uint64_t ns)
+{
+	return o->cpid > 0 ? pid_ns(snap, o->cpid) == ns : ns == snap->own_ipc_ns;
+}
+
 static void keep_namespace_holders(struct snapshot *snap, uint64_t ns)
 {
 	enum { NO_HOLDER, HELD_HERE, HELD_ELSEWHERE };
@@ -277,17 +295,38 @@ static void keep_namespace_holders(struct snapshot *snap, uint64_t ns)
 		else if (held[h->object] == NO_HOLDER)
 			held[h->object] = HELD_ELSEWHERE;
 	}
+	/* the sockets held here, by inode: their peers stay */
+	uint64_t *here = xcalloc(snap->nobjects + 1, sizeof(*here));
+	size_t nhere = 0;
+
+	for (size_t i = 0; i < snap->nobjects; i++)
+		if (is_conn_socket(&snap->objects[i]) && held[i] == HELD_HERE)
+			here[nhere++] = snap->objects[i].inode;
+	qsort(here, nhere, sizeof(*here), u64_cmp);
 	for (size_t i = 0; i < snap->nobjects; i++) {
 		struct ipc_object *o = &snap->objects[i];
 		bool keep = (KIND_BIT(o->kind) & NS_KINDS) || held[i] == HELD_HERE ||
-			    ((KIND_BIT(o->kind) & PROCESS_KINDS) ? pid_ns(snap, o->cpid) == ns :
+			    ((KIND_BIT(o->kind) & PROCESS_KINDS) ? process_in(snap, o, ns) :
 			     held[i] == NO_HOLDER && ns == snap->own_ipc_ns);
 
+		if (!keep && is_conn_socket(o) && o->peer && nhere)
+			keep = bsearch(&o->peer, here, nhere, sizeof(*here), u64_cmp) != NULL;
 		to[i] = keep ? i : SIZE_MAX;
 	}
 	snapshot_merge_objects(snap, to);
+	free(here);
 	free(held);
 	free(to);
+}
+
+/* Whether a process in ns holds the object (after the link phase). */
+static bool held_in(const struct snapshot *snap, const struct ipc_object *o, uint64_t ns)
+{
+	for (size_t i = 0; i < o->nholders; i++)
+		if ((i == 0 || o->holders[i].pid != o->holders[i - 1].pid) &&
+		    pid_ns(snap, o->holders[i].pid) == ns)
+			return true;
+	return false;
 }
 
 bool object_in_namespace(const struct snapshot *snap, const struct ipc_object *o, uint64_t ns)
@@ -295,14 +334,12 @@ bool object_in_namespace(const struct snapshot *snap, const struct ipc_object *o
 	if (KIND_BIT(o->kind) & NS_KINDS)
 		return o->ipc_ns == ns;
 	if (KIND_BIT(o->kind) & PROCESS_KINDS)
-		return pid_ns(snap, o->cpid) == ns;
-	if (!o->nholders)
-		return ns == snap->own_ipc_ns;
-	for (size_t i = 0; i < o->nholders; i++)
-		if ((i == 0 || o->holders[i].pid != o->holders[i - 1].pid) &&
-		    pid_ns(snap, o->holders[i].pid) == ns)
-			return true;
-	return false;
+		return process_in(snap, o, ns);
+	if (held_in(snap, o, ns))
+		return true;
+	if (is_conn_socket(o) && o->peer_obj && held_in(snap, o->peer_obj, ns))
+		return true;
+	return !o->nholders && ns == snap->own_ipc_ns;
 }
 
 /* The namespace of an object that is not in one: its processes', when they are all in

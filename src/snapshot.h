@@ -37,6 +37,11 @@ enum ipc_kind {
 };
 
 #define KIND_BIT(k) (1u << (k))
+/* Kinds that live in an IPC namespace (POSIX shm/sem: in a mount namespace's /dev/shm,
+ * attributed to the IPC namespace of the processes that see it). The others carry
+ * their holders' namespace (link phase), which limits and removal do not go by. */
+#define NS_KINDS (KIND_BIT(KIND_SYSV_MSG) | KIND_BIT(KIND_SYSV_SHM) | KIND_BIT(KIND_SYSV_SEM) | \
+		  KIND_BIT(KIND_POSIX_MQ) | KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM))
 #define UNIX_STATE_NO_SOCKET 0  /* below every TCP_* state */
 #define EFD_MODE_SEMAPHORE 1u
 
@@ -283,9 +288,10 @@ struct ipc_object {
 	struct holder *holders;
 	size_t nholders;
 
-	/* IPC namespace (SysV and POSIX kinds): the inode of its ns/ipc, 0 unknown; POSIX
-	 * shm/sem files of another mount namespace's /dev/shm were found through
-	 * /proc/via_pid/root (0: ours) */
+	/* IPC namespace (SysV and POSIX kinds, NS_KINDS): the inode of its ns/ipc, 0
+	 * unknown; POSIX shm/sem files of another mount namespace's /dev/shm were found
+	 * through /proc/via_pid/root (0: ours). The other kinds: their holders' (or
+	 * process's) when all are in one, else 0 (link phase). */
 	uint64_t ipc_ns;
 	pid_t via_pid;
 	const char *container;  /* its namespace's (link phase), NULL none */

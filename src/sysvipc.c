@@ -25,10 +25,6 @@ union semun {
 	unsigned short *array;
 };
 
-/* The table of IPC namespace ns from path, opened here (the kernel shows the opener's
- * namespace), or (fd >= 0) from fd, which is closed: the file opened by a child in ns.
- * 0, or -1 with a note; for our own namespace the kind is then no longer counted as
- * collected (its limits' use is unknown, not 0). */
 /* Where a note about path comes from: the path, and for another namespace than ours
  * the namespace too (its file is read there, the same path). */
 static const char *note_source(const struct snapshot *snap, const char *path, uint64_t ns,
@@ -40,6 +36,10 @@ static const char *note_source(const struct snapshot *snap, const char *path, ui
 	return buf;
 }
 
+/* The table of IPC namespace ns from path, opened here (the kernel shows the opener's
+ * namespace), or (fd >= 0) from fd, which is closed: the file opened by a child in ns.
+ * 0, or -1 with a note; for our own namespace the kind is then no longer counted as
+ * collected (its limits' use is unknown, not 0). */
 static int sysv_read(struct snapshot *snap, const char *path, int fd, uint64_t ns,
 		     enum ipc_kind kind, struct sysv_table *t)
 {

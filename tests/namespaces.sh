@@ -179,6 +179,46 @@ run_tap python3 "$TMPD/pipes.py" "$TMPD/pipes.json" "$TMPD/host.objs" "$TMPD/ns.
 "$IPCTOP" -J --only=pipe --namespace "$ns_ns" >"$TMPD/nspipes.json"
 run_tap python3 "$TMPD/pipes.py" "$TMPD/nspipes.json" "$TMPD/host.objs" "$TMPD/ns.objs" "$host_ns" "$ns_ns" "$container" ns
 
+# a connection from the namespace to a listener of ours: --namespace keeps the client's
+# socket and its peer, our accepted end (so the two agree with the full-screen i)
+cat >"$TMPD/conn.py" <<'PY'
+import os, socket, sys
+path = sys.argv[2]
+if sys.argv[1] == "server":
+    l = socket.socket(socket.AF_UNIX); l.bind(path); l.listen(1)
+    print("READY", os.fstat(l.fileno()).st_ino, flush=True)
+    c, _ = l.accept()
+    print("ACCEPTED", os.fstat(c.fileno()).st_ino, flush=True)
+else:
+    c = socket.socket(socket.AF_UNIX); c.connect(path)
+    print("READY", os.fstat(c.fileno()).st_ino, flush=True)
+sys.stdin.read()
+PY
+mkfifo "$TMPD/srv.in" "$TMPD/cli.in"
+python3 "$TMPD/conn.py" server "$TMPD/conn.sock" <"$TMPD/srv.in" >"$TMPD/srv.out" &
+srv=$!
+exec 6>"$TMPD/srv.in"
+i=0
+while ! grep -q '^READY' "$TMPD/srv.out" && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
+nsenter --ipc --target "$nspid" python3 "$TMPD/conn.py" client "$TMPD/conn.sock" <"$TMPD/cli.in" >"$TMPD/cli.out" &
+cli=$!
+exec 7>"$TMPD/cli.in"
+i=0
+while ! grep -q '^ACCEPTED' "$TMPD/srv.out" && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
+listener=$(sed -n 's/^READY //p' "$TMPD/srv.out"); accepted=$(sed -n 's/^ACCEPTED //p' "$TMPD/srv.out")
+client=$(sed -n 's/^READY //p' "$TMPD/cli.out")
+"$IPCTOP" -J --only=unix --namespace "$ns_ns" >"$TMPD/conn.json"
+check "--namespace: the namespace's client socket and its peer (ours, accepted) are listed, the listener not" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); listener, accepted, client = map(int, sys.argv[2:5])
+u = {o["inode"]: o for o in d["objects"] if o["kind"] == "unix"}
+print("# client %r accepted %r listener %r" % (client in u, accepted in u, listener in u))
+ok = client in u and accepted in u and listener not in u
+ok = ok and u[client]["peer_inode"] == accepted and u[client]["peer_holders"]
+sys.exit(0 if ok else 1)' "$TMPD/conn.json" "$listener" "$accepted" "$client"
+exec 6>&- 7>&-
+wait $srv $cli 2>/dev/null
+
 # text: the NS column tells them apart
 "$IPCTOP" -b --only=posix_mq >"$TMPD/out.txt"
 check "text: the NS column header" grep -q ' NS ' "$TMPD/out.txt"
@@ -264,46 +304,51 @@ check "namespace POSIX shm file gone" sh -c "! nsenter --mount --target $nspid t
 # one of another instance with the same number are two objects, each with its holder.
 cat >"$TMPD/pty.py" <<'PY'
 import fcntl, os, struct, sys
-want = int(sys.argv[1]) if len(sys.argv) > 1 else None
+ptmx = sys.argv[1]
+want = int(sys.argv[2]) if len(sys.argv) > 2 else None
 fds = []
 while True:
-    m = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY)
+    m = os.open(ptmx, os.O_RDWR | os.O_NOCTTY)
     fds.append(m)
     n = struct.unpack("I", fcntl.ioctl(m, 0x80045430, b"\0\0\0\0"))[0]   # TIOCGPTN
     if want is None or n >= want:
         break
-print("READY", n, m, os.stat("/dev/pts/%d" % n).st_dev, flush=True)
+fcntl.ioctl(m, 0x40045431, b"\0\0\0\0")   # TIOCSPTLCK 0: unlock the slave
+s = os.open("/dev/pts/%d" % n, os.O_RDWR | os.O_NOCTTY)
+print("READY", n, m, s, os.stat("/dev/pts/%d" % n).st_dev, flush=True)
 sys.stdin.read()
 PY
 mkfifo "$TMPD/pty1.in" "$TMPD/pty2.in"
-python3 "$TMPD/pty.py" <"$TMPD/pty1.in" >"$TMPD/pty1.out" &
+python3 "$TMPD/pty.py" /dev/ptmx <"$TMPD/pty1.in" >"$TMPD/pty1.out" &
 pty1=$!
 exec 6>"$TMPD/pty1.in"
 i=0
 while ! grep -q '^READY' "$TMPD/pty1.out" && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
-read -r _ idx1 fd1 dev1 <"$TMPD/pty1.out"
+read -r _ idx1 fd1 sfd1 dev1 <"$TMPD/pty1.out"
 # shellcheck disable=SC2016
 unshare --mount --kill-child=TERM sh -c 'mount -t devpts -o newinstance,ptmxmode=0666 ipctop-test /dev/pts &&
-	exec python3 "$0" "$1"' "$TMPD/pty.py" "$idx1" <"$TMPD/pty2.in" >"$TMPD/pty2.out" 2>"$TMPD/pty2.err" &
+	exec python3 "$0" /dev/pts/ptmx "$1"' "$TMPD/pty.py" "$idx1" <"$TMPD/pty2.in" >"$TMPD/pty2.out" 2>"$TMPD/pty2.err" &
 pty2=$!
 exec 7>"$TMPD/pty2.in"
 i=0
 while ! grep -q '^READY' "$TMPD/pty2.out" && kill -0 $pty2 2>/dev/null && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
-read -r _ idx2 fd2 dev2 <"$TMPD/pty2.out"
+read -r _ idx2 fd2 sfd2 dev2 <"$TMPD/pty2.out"
 pty2_pid=$(pgrep -P $pty2 python3 || echo $pty2)
 if [ "${idx2:-}" = "$idx1" ]; then
 	"$IPCTOP" -J --only=pty >"$TMPD/pty.json"
-	check "ptys of two devpts instances, both number $idx1: two objects, each with its own holder" python3 -c '
+	# ours opened through /dev/ptmx (the devpts at pts beside it), the other through its
+	# instance's own pts/ptmx; each process holds the master and the slave
+	check "ptys of two devpts instances, both number $idx1: two objects, each with its own master and slave" python3 -c '
 import json, os, sys
 d = json.load(open(sys.argv[1])); idx = int(sys.argv[2])
-want = {(int(sys.argv[3]), int(sys.argv[4])), (int(sys.argv[5]), int(sys.argv[6]))}
-got = {(h["pid"], h["fd"]) for o in d["objects"] if o["kind"] == "pty" and o["index"] == idx
-       for h in o["holders"] if (h["pid"], h["fd"]) in want}
-objs = [sorted((h["pid"], h["fd"]) for h in o["holders"] if (h["pid"], h["fd"]) in want)
+a = [(int(sys.argv[3]), int(sys.argv[4]), "master"), (int(sys.argv[3]), int(sys.argv[5]), "slave")]
+b = [(int(sys.argv[6]), int(sys.argv[7]), "master"), (int(sys.argv[6]), int(sys.argv[8]), "slave")]
+objs = [sorted((h["pid"], h["fd"], h["end"]) for h in o["holders"] if h["pid"] in (a[0][0], b[0][0]))
         for o in d["objects"] if o["kind"] == "pty" and o["index"] == idx]
+objs = [x for x in objs if x]
 print("# %r" % objs)
-sys.exit(0 if got == want and sorted(objs) == sorted([[p] for p in want]) else 1)' \
-		"$TMPD/pty.json" "$idx1" "$pty1" "$fd1" "$pty2_pid" "$fd2"
+sys.exit(0 if sorted(objs) == sorted([a, b]) else 1)' \
+		"$TMPD/pty.json" "$idx1" "$pty1" "$fd1" "$sfd1" "$pty2_pid" "$fd2" "$sfd2"
 	check "  their devpts instances differ ($dev1, $dev2)" [ "$dev1" != "$dev2" ]
 else
 	sed 's/^/# /' "$TMPD/pty2.err"
