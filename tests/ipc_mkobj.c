@@ -2025,8 +2025,8 @@ static void print_epoll_target(int fd, uint32_t events, bool first)
 	       fd, events, (unsigned long long)st.st_ino, major(st.st_dev), minor(st.st_dev));
 }
 
-/* A signalfd a child inherits (one open file description, two holders), and one more
- * of the same mask that only we hold (alike, but not the same). */
+/* A signalfd a child inherits and we dup (one open file description, three holders),
+ * and one more of the same mask that only we hold (alike, but not the same). */
 static void make_shared_signalfd(char **f, int nf)
 {
 	if (nf != 2)
@@ -2043,8 +2043,10 @@ static void make_shared_signalfd(char **f, int nf)
 		die("sigprocmask: %s", strerror(errno));
 	int s = signalfd(-1, &set, 0);
 
-	if (s < 0)
-		die("signalfd: %s", strerror(errno));
+	int d = s >= 0 ? dup(s) : -1;   /* a second descriptor of ours: three holders */
+
+	if (s < 0 || d < 0)
+		die("signalfd or dup: %s", strerror(errno));
 	int report;
 	pid_t child = child_fork(&s, 1, &report, true);
 
@@ -2060,6 +2062,7 @@ static void make_shared_signalfd(char **f, int nf)
 	struct holds hs = { .n = 0 }, ls = { .n = 0 };
 
 	holds_fd(&hs, helper_pid, s, "rw");
+	holds_fd(&hs, helper_pid, d, "rw");
 	holds_fd(&hs, child, s, "rw");
 	holds_fd(&ls, helper_pid, lone, "rw");
 	printf("{\"kind\": \"signalfd\", \"expect\": {\"signals\": [\"%s\"], \"stale\": null",
