@@ -38,6 +38,19 @@ done_testing() { echo "1..$tap_count"; [ "$tap_failed" -eq 0 ]; }
 require_root() { [ "$(id -u)" -eq 0 ] || skip_all "needs root"; }
 
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/ipctop-test.XXXXXX")
+# The sanitizer build's leak suppressions, where a test's processes of another user
+# (setpriv, with TMPD made 755) can read them: the build directory may be private
+# (CI builds in a mktemp -d), and LeakSanitizer fails the run that cannot read them.
+case ${LSAN_OPTIONS:-} in
+*suppressions=*)
+	supp=${LSAN_OPTIONS#*suppressions=}
+	supp=${supp%%:*}
+	if cp "$supp" "$TMPD/lsan.supp" 2>/dev/null && chmod 644 "$TMPD/lsan.supp"; then
+		LSAN_OPTIONS=$(printf '%s' "$LSAN_OPTIONS" | sed "s|suppressions=[^:]*|suppressions=$TMPD/lsan.supp|")
+		export LSAN_OPTIONS
+	fi
+	;;
+esac
 MKOBJ_PIDS=""
 # functions cleanup runs first (tui_lib.sh's tmux servers), each safe to run twice
 CLEANUP_HOOKS=""
