@@ -669,7 +669,7 @@ size_t gen_results(struct gen_run *r, struct gen_result *out, size_t max)
 	return n;
 }
 
-static void format_ns(uint64_t ns, char *buf, size_t len)
+void gen_format_ns(uint64_t ns, char *buf, size_t len)
 {
 	if (ns == 0)
 		snprintf(buf, len, "-");
@@ -701,10 +701,10 @@ void gen_print_text(FILE *f, const struct gen_params *p, const struct gen_result
 		const struct gen_result *r = &res[i];
 		char mn[16], p50[16], p99[16], mx[16];
 
-		format_ns(r->lat_min, mn, sizeof(mn));
-		format_ns(r->lat_p50, p50, sizeof(p50));
-		format_ns(r->lat_p99, p99, sizeof(p99));
-		format_ns(r->lat_max, mx, sizeof(mx));
+		gen_format_ns(r->lat_min, mn, sizeof(mn));
+		gen_format_ns(r->lat_p50, p50, sizeof(p50));
+		gen_format_ns(r->lat_p99, p99, sizeof(p99));
+		gen_format_ns(r->lat_max, mx, sizeof(mx));
 		fprintf(f, "%-15s %5u %12llu %12llu %12.0f %9.2f %9s %9s %9s %9s %7.2f %6llu\n",
 			gen_mech_name(r->mech), r->pairs, (unsigned long long)r->sent,
 			(unsigned long long)r->received, r->msgs_per_s, r->mb_per_s, mn, p50, p99, mx,

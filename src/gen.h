@@ -188,6 +188,8 @@ struct gen_result {
 
 /* One result per mechanism of the run, in mechanism order; returns the count. */
 size_t gen_results(struct gen_run *r, struct gen_result *out, size_t max);
+/* A latency for a table: "-" for 0, else ns, us, ms or s with one decimal. */
+void gen_format_ns(uint64_t ns, char *buf, size_t len);
 const struct gen_params *gen_run_params(const struct gen_run *r);
 /* The objects of one pair (for the stress view to find them in a snapshot). */
 const struct gen_chan *gen_run_chan(const struct gen_run *r, enum gen_mech_id m, unsigned int pair);

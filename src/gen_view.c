@@ -101,18 +101,6 @@ static void sparkline(struct strbuf *b, const double *r, unsigned int n, bool ut
 	}
 }
 
-static void fmt_ns(uint64_t ns, char *buf, size_t len)
-{
-	if (ns == 0)
-		snprintf(buf, len, "-");
-	else if (ns < 10000)
-		snprintf(buf, len, "%lluns", (unsigned long long)ns);
-	else if (ns < 10000000)
-		snprintf(buf, len, "%.1fus", (double)ns / 1e3);
-	else
-		snprintf(buf, len, "%.1fms", (double)ns / 1e6);
-}
-
 /* Whether a mechanism's objects are of this kind. */
 static bool mech_kind(enum gen_mech_id m, enum ipc_kind k)
 {
@@ -252,8 +240,8 @@ void doc_stress(struct doc *d, const struct snapshot *snap, const struct gen_vie
 		char p50[16], p99[16];
 		struct strbuf b = { 0 };
 
-		fmt_ns(r->lat_p50, p50, sizeof(p50));
-		fmt_ns(r->lat_p99, p99, sizeof(p99));
+		gen_format_ns(r->lat_p50, p50, sizeof(p50));
+		gen_format_ns(r->lat_p99, p99, sizeof(p99));
 		strbuf_printf(&b, "  %-15s %5u %11.0f %9.2f %9s %9s %6.0f %6llu  ", gen_mech_name(r->mech), r->pairs,
 			      now_rate, now_rate * (double)(r->mech == GEN_EVENTFD ? 8 : p->msg_size) / 1e6, p50, p99,
 			      v->cpu_pct[r->mech], (unsigned long long)r->errors);

@@ -193,7 +193,7 @@ struct ipc_limit *snapshot_limit(struct snapshot *snap, const char *name,
 #define PROCESS_KINDS (KIND_BIT(KIND_SIGNAL) | KIND_BIT(KIND_LOCK) | KIND_BIT(KIND_DBUS))
 
 /* The IPC namespace of a process, 0 unknown. */
-static uint64_t pid_ns(const struct snapshot *snap, pid_t pid)
+static uint64_t process_ipc_ns(const struct snapshot *snap, pid_t pid)
 {
 	const struct process *p = pid > 0 ? snapshot_process(snap, pid) : NULL;
 
@@ -272,7 +272,7 @@ static bool is_conn_socket(const struct ipc_object *o)
  * process, an OFD lock's, as an object of no holder: of ipctop's own namespace). */
 static bool process_in(const struct snapshot *snap, const struct ipc_object *o, uint64_t ns)
 {
-	return o->cpid > 0 ? pid_ns(snap, o->cpid) == ns : ns == snap->own_ipc_ns;
+	return o->cpid > 0 ? process_ipc_ns(snap, o->cpid) == ns : ns == snap->own_ipc_ns;
 }
 
 static void keep_namespace_holders(struct snapshot *snap, uint64_t ns)
@@ -288,7 +288,7 @@ static void keep_namespace_holders(struct snapshot *snap, uint64_t ns)
 
 		if (h->pid != last) {
 			last = h->pid;
-			last_ns = pid_ns(snap, last);
+			last_ns = process_ipc_ns(snap, last);
 		}
 		if (last_ns == ns)
 			held[h->object] = HELD_HERE;
@@ -324,7 +324,7 @@ static bool held_in(const struct snapshot *snap, const struct ipc_object *o, uin
 {
 	for (size_t i = 0; i < o->nholders; i++)
 		if ((i == 0 || o->holders[i].pid != o->holders[i - 1].pid) &&
-		    pid_ns(snap, o->holders[i].pid) == ns)
+		    process_ipc_ns(snap, o->holders[i].pid) == ns)
 			return true;
 	return false;
 }
@@ -349,11 +349,11 @@ static uint64_t process_ns(const struct snapshot *snap, const struct ipc_object 
 	uint64_t ns = 0;
 
 	if (KIND_BIT(o->kind) & PROCESS_KINDS)
-		return pid_ns(snap, o->cpid);
+		return process_ipc_ns(snap, o->cpid);
 	for (size_t i = 0; i < o->nholders; i++) {
 		if (i > 0 && o->holders[i].pid == o->holders[i - 1].pid)
 			continue;
-		uint64_t n = pid_ns(snap, o->holders[i].pid);
+		uint64_t n = process_ipc_ns(snap, o->holders[i].pid);
 
 		if (!n || (ns && n != ns))
 			return 0;

@@ -9,11 +9,7 @@
 # processes and objects are this test's.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 require_root
-if [ -z "${LEAKS_ISOLATED:-}" ]; then
-	if unshare --pid --fork --mount-proc --ipc --net true 2>/dev/null; then
-		LEAKS_ISOLATED=1 unshare --pid --fork --mount-proc --ipc --net sh "$0"
-		exit $?
-	fi
+if ! run_in_namespaces --pid --fork --mount-proc --ipc --net; then
 	echo "# cannot unshare PID, IPC and network namespaces: measuring among the machine's processes"
 elif ! mount -t tmpfs -o size=64m,mode=1777 ipctop-leaks /dev/shm; then
 	not_ok "a private /dev/shm in the test's mount namespace"

@@ -10,18 +10,8 @@
 require_root
 command -v tmux >/dev/null || skip_all "tmux not installed"
 
-if [ -z "$IPCTOP_TUI_INNER" ] && unshare --pid --fork --mount-proc true 2>/dev/null; then
-	IPCTOP_TUI_INNER=1 IPCTOP_TEST_PREFIX=$IPCTOP_TEST_PREFIX \
-		unshare --pid --fork --mount-proc sh "$0" >"$TMPD/ns.tap" 2>&1
-	# the inner run's TAP lines, renumbered here
-	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /\1ok - /p; s/^#/#/p' "$TMPD/ns.tap" >"$TMPD/ns.relay"
-	tap_relay <"$TMPD/ns.relay"
-	left=$(python3 "$TESTS_SRCDIR/check_json.py" leftovers "$IPCTOP_TEST_PREFIX" /dev/null)
-	check "nothing of ours is left on the machine${left:+: $left}" [ -z "$left" ]
-	done_testing
-	exit
-fi
-in_ns=${IPCTOP_TUI_INNER:+1}
+run_in_namespaces --pid --fork --mount-proc
+in_ns=${IPCTOP_TEST_INNER:+1}
 
 . "$TESTS_SRCDIR/tui_lib.sh"
 trap 'rm -f /dev/shm/"$IPCTOP_TEST_PREFIX"*; cleanup' EXIT

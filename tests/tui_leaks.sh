@@ -13,17 +13,7 @@
 require_root
 command -v tmux >/dev/null || skip_all "tmux not installed"
 
-if [ -z "$IPCTOP_TUI_INNER" ] && unshare --pid --fork --mount-proc --net --ipc true 2>/dev/null; then
-	IPCTOP_TUI_INNER=1 IPCTOP_TEST_PREFIX=$IPCTOP_TEST_PREFIX \
-		unshare --pid --fork --mount-proc --net --ipc sh "$0" >"$TMPD/ns.tap" 2>&1
-	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /\1ok - /p; s/^#/#/p' "$TMPD/ns.tap" >"$TMPD/ns.relay"
-	tap_relay <"$TMPD/ns.relay"
-	grep -q '^1\.\.0 # SKIP' "$TMPD/ns.tap" && { cat "$TMPD/ns.tap"; exit 0; }
-	left=$(python3 "$TESTS_SRCDIR/check_json.py" leftovers "$IPCTOP_TEST_PREFIX" /dev/null)
-	check "nothing of ours is left on the machine${left:+: $left}" [ -z "$left" ]
-	done_testing
-	exit
-fi
+run_in_namespaces --pid --fork --mount-proc --net --ipc
 
 KEY_PAUSE=${KEY_PAUSE:-0.15}    # between batches of keys (what is asserted does not depend on it)
 . "$TESTS_SRCDIR/tui_lib.sh"

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* One input; returns 0. A broken invariant abort()s (libFuzzer saves the input). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,6 +21,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                                      \
 		}                                                                     \
 	} while (0)
+
+/* The input as a NUL-terminated string (malloc'd; it ends at its first NUL, as a
+ * command-line argument would). */
+static inline char *fuzz_cstring(const uint8_t *data, size_t size)
+{
+	char *s = (char *)malloc(size + 1);
+
+	FUZZ_CHECK(s != NULL);
+	if (size)
+		memcpy(s, data, size);
+	s[size] = '\0';
+	return s;
+}
 
 /* The value of a hexadecimal digit, or -1: a reference independent of the code under test. */
 static inline int fuzz_hex_digit(int c)

@@ -60,12 +60,7 @@ static bool address_char(unsigned char c)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf = malloc(size + 1);
-
-	FUZZ_CHECK(buf != NULL);
-	if (size)
-		memcpy(buf, data, size);
-	buf[size] = '\0';
+	char *buf = fuzz_cstring(data, size);
 
 	struct dbus_report r, again;
 	struct strbuf out = { 0 };

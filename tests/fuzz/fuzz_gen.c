@@ -89,12 +89,7 @@ static pid_t name_reference(const char *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
-
-	FUZZ_CHECK(s != NULL);
-	if (size)
-		memcpy(s, data, size);
-	s[size] = '\0';
+	char *s = fuzz_cstring(data, size);
 
 	struct gen_spec sp;
 	unsigned int want[GEN_MECH_COUNT];

@@ -203,12 +203,7 @@ static void check_names(const char *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
-
-	FUZZ_CHECK(s != NULL);
-	if (size)
-		memcpy(s, data, size);
-	s[size] = '\0';
+	char *s = fuzz_cstring(data, size);
 
 	check_seconds(s, 86400.0);      /* --delay */
 	check_seconds(s, 1e300);

@@ -128,12 +128,7 @@ static void object_for(const struct ref *r, struct ipc_object *o, char *name)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
-
-	FUZZ_CHECK(s != NULL);
-	if (size)
-		memcpy(s, data, size);
-	s[size] = '\0';
+	char *s = fuzz_cstring(data, size);
 
 	struct remove_spec sp;
 	struct ref want = { 0 };
