@@ -70,10 +70,12 @@ const struct ipc_namespace *snapshot_namespace_named(const struct snapshot *snap
 	*matches = 0;
 	errno = 0;
 	ino = strtoull(name, &end, 10);
+	/* an inode number; failing that, digits may be a container's short id too */
 	if (*name >= '0' && *name <= '9' && !*end && !errno) {
 		found = snapshot_namespace(snap, (uint64_t)ino);
 		*matches = found != NULL;
-		return found;
+		if (found)
+			return found;
 	}
 	for (size_t i = 0; i < snap->nnamespaces; i++) {
 		const char *c = snap->namespaces[i].container;

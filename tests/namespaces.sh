@@ -33,9 +33,9 @@ grep -v '^READY' "$TMPD/ns.out" >"$TMPD/ns.objs"
 
 # the namespace's helper in a cgroup named as docker names a container's (cgroup v1
 # cgroupfs driver: .../docker/ID), so ipctop can tell the container
-# (its short id, the first 12 digits, holds our pid: two runs of this test at once are
-# two containers)
-cid=$(printf '%012x' $$)$(printf '0123456789abcdef%.0s' 1 2 3 4 | cut -c1-52)
+# (its short id, the first 12 digits, is our pid in decimal: two runs of this test at
+# once are two containers, and an id of digits alone must not be taken for an inode)
+cid=$(printf '%012d' $$)$(printf '0123456789abcdef%.0s' 1 2 3 4 | cut -c1-52)
 cgdir=
 for root in /sys/fs/cgroup/pids /sys/fs/cgroup; do
 	case $(stat -f -c %T "$root" 2>/dev/null) in cgroupfs|cgroup2fs) ;; *) continue ;; esac
