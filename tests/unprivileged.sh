@@ -142,11 +142,11 @@ if command -v tmux >/dev/null; then
 	tui_start 200 60 "setpriv --reuid=65534 --regid=65534 --clear-groups $IPCTOP -d 0.5"
 	check "TUI as nobody: the header counts the processes not readable" \
 		wait_screen "not readable: [1-9][0-9]*  (run as root to see their holders)"
-	check "  and says there are notes, where to read them" grep -q "notes (first: .*): press ? to read them" "$TMPD/screen"
+	check "  and says there are notes, where to read them" wait_screen "notes (first: .*): press ? to read them"
 	keys '?'
 	check "? lists what could not be read" wait_screen "What could not be read, and why"
-	check "  the SysV queues refused to msgctl" grep -q "/proc/sysvipc/msg  *[0-9]* queues\{0,1\} not readable with msgctl" "$TMPD/screen"
-	check "  the processes not readable" grep -q "/proc  *[0-9]* process.* not readable: run as root" "$TMPD/screen"
+	check "  the SysV queues refused to msgctl" wait_screen "/proc/sysvipc/msg  *[0-9]* queues\{0,1\} not readable with msgctl"
+	check "  the processes not readable" wait_screen "/proc  *[0-9]* process.* not readable: run as root"
 	keys Escape
 	# root's attached segment: the dialog does not claim it has no holders, and 'y' is refused
 	keys 6
@@ -156,8 +156,8 @@ if command -v tmux >/dev/null; then
 	check "pane 6 shows root's segment" wait_screen " $rshm "
 	keys d
 	check "d asks, naming the segment" wait_screen "SysV shared memory segment id $rshm"
-	check "  holders not seen, not 'no holders'" grep -q "no holders seen ([0-9]* process.* could not be read)" "$TMPD/screen"
-	check "  and that the removal would be refused, and why" grep -q "IPC_RMID would be refused: permission denied" "$TMPD/screen"
+	check "  holders not seen, not 'no holders'" wait_screen "no holders seen ([0-9]* process.* could not be read)"
+	check "  and that the removal would be refused, and why" wait_screen "IPC_RMID would be refused: permission denied"
 	keys y
 	check "  y: the removal is refused" wait_screen "Removed 0, 1 failed"
 	check "  naming the object, the operation and the reason" \
