@@ -9,6 +9,9 @@
 #   DURATION   seconds per run (default 5)
 #   MSG        message size in bytes, for both where stress-ng has a size option (default 64)
 #   ONLY       only these stressors, e.g. ONLY="msg fifo"
+#   REPEAT     runs of each, alternating stress-ng and ipctop (default 3); the table shows
+#              the medians, and the lowest and highest of the runs' ratios, since one
+#              run of a pair of busy processes on a shared machine moves by 10-20%
 #
 # Pairs compared (stress-ng stressor, its size option / ipctop mechanism):
 #   pipe      --pipe-data-size MSG      pipe
@@ -55,34 +58,56 @@ sng_rate() { # stressor opts -> bogo ops/s (real time)
 	sed -n 's/^ *bogo-ops-per-second-real-time: *//p' "$work/$s.yaml" | head -n 1
 }
 
-printf '%s-byte messages where a size applies, %s s each, %s\n' "$msg" "$dur" "$(uname -r)"
-printf '%-9s %14s   %-11s %14s %9s %9s %9s %9s %8s\n' "stress-ng" "bogo-ops/s" "ipctop" "msgs/s" "MB/s" "lat-p50" "lat-p99" "ratio" "errors"
+reps=${REPEAT:-3}
+case $reps in '' | *[!0-9]* | 0) echo "gen_bench: REPEAT must be a positive number, not '$reps'" >&2; exit 1 ;; esac
+printf '%s-byte messages where a size applies, %s s each, median of %s runs, %s\n' "$msg" "$dur" "$reps" "$(uname -r)"
+printf '%-9s %14s   %-11s %14s %9s %9s %9s %9s %13s %8s\n' "stress-ng" "bogo-ops/s" "ipctop" "msgs/s" "MB/s" \
+	"lat-p50" "lat-p99" "ratio" "runs' ratios" "errors"
 status=0
 for line in "${pairs[@]}"; do
 	read -r s mech opts <<<"$line"
 	[ -z "$ONLY" ] || [[ " $ONLY " == *" $s "* ]] || continue
-	sr=$(sng_rate "$s" "$opts")
-	if ! "$ipctop" --generate "$mech" --msg-size "$msg" --duration "$dur" --format=json >"$work/$mech.json" 2>"$work/$mech.err"; then
-		echo "gen_bench: ipctop --generate $mech failed: $(cat "$work/$mech.err")" >&2
-		status=1
-	fi
-	python3 - "$work/$mech.json" "$s" "$sr" "$mech" <<'PY'
-import json, sys
-path, s, sr, mech = sys.argv[1:]
-try:
-    r = json.load(open(path))["generate"]["results"][0]
-except (ValueError, IndexError, KeyError):
-    print("%-9s %14s   %-11s %14s" % (s, sr, mech, "failed"))
+	srs=()
+	for ((i = 1; i <= reps; i++)); do
+		srs+=("$(sng_rate "$s" "$opts")")
+		if ! "$ipctop" --generate "$mech" --msg-size "$msg" --duration "$dur" --format=json \
+			>"$work/$mech.$i.json" 2>"$work/$mech.err"; then
+			echo "gen_bench: ipctop --generate $mech failed: $(cat "$work/$mech.err")" >&2
+			status=1
+		fi
+	done
+	python3 - "$work" "$s" "$mech" "${srs[@]}" <<'PY'
+import json, statistics, sys
+work, s, mech, srs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+runs = []
+for i, sr in enumerate(srs, 1):
+    try:
+        r = json.load(open("%s/%s.%d.json" % (work, mech, i)))["generate"]["results"][0]
+    except (OSError, ValueError, IndexError, KeyError):
+        r = None
+    try:
+        sr = float(sr)
+    except ValueError:
+        sr = None
+    runs.append((sr, r))
+ok = [(sr, r) for sr, r in runs if sr and r]
+if not ok:
+    print("%-9s %14s   %-11s %14s" % (s, "failed" if not any(sr for sr, _ in runs) else "",
+                                       mech, "failed"))
     sys.exit(0)
-lat = r["latency_ns"]
-try:
-    ratio = "%.2fx" % (r["msgs_per_s"] / float(sr))
-except (ValueError, ZeroDivisionError):
-    ratio = "-"
-print("%-9s %14s   %-11s %14.0f %9.2f %8.1fus %8.1fus %9s %8d" % (
-    s, sr if sr == "failed" or not sr else "%.0f" % float(sr), mech, r["msgs_per_s"], r["mb_per_s"],
-    lat["p50"] / 1e3, lat["p99"] / 1e3, ratio, r["errors"]))
+srm = statistics.median(sr for sr, _ in ok)
+# the run whose rate is the median (lower median for an even count) gives MB/s and latency
+by_rate = sorted((r for _, r in ok), key=lambda r: r["msgs_per_s"])
+mid = by_rate[(len(by_rate) - 1) // 2]
+im = statistics.median(r["msgs_per_s"] for r in by_rate)
+ratios = [r["msgs_per_s"] / sr for sr, r in ok]
+lat = mid["latency_ns"]
+print("%-9s %14.0f   %-11s %14.0f %9.2f %8.1fus %8.1fus %8.2fx %13s %8d" % (
+    s, srm, mech, im, mid["mb_per_s"], lat["p50"] / 1e3, lat["p99"] / 1e3, im / srm,
+    "%.2f-%.2f" % (min(ratios), max(ratios)), sum(r["errors"] for _, r in ok)))
+if len(ok) < len(runs):
+    print("  (%d of %d runs failed and are left out)" % (len(runs) - len(ok), len(runs)))
 PY
 done
-echo "ratio: ipctop msgs/s over stress-ng bogo-ops/s (target: at least 1.00x each)"
+echo "ratio: median ipctop msgs/s over median stress-ng bogo-ops/s (target: at least 1.00x each)"
 exit $status

@@ -645,6 +645,7 @@ size_t gen_results(struct gen_run *r, struct gen_result *out, size_t max)
 					res->lat_max = st->lat_max;
 			}
 		}
+		res->lat_samples = lat_n;
 		if (lat_n) {
 			res->lat_p50 = gen_hist_percentile(hist, lat_n, 0.50);
 			res->lat_p99 = gen_hist_percentile(hist, lat_n, 0.99);
@@ -729,13 +730,15 @@ void gen_print_json(FILE *f, const struct gen_params *p, const struct gen_result
 
 		fprintf(f, "%s{\"mechanism\":\"%s\",\"pairs\":%u,\"sent\":%llu,\"received\":%llu,"
 			"\"bytes\":%llu,\"seconds\":%.6f,\"msgs_per_s\":%.3f,\"mb_per_s\":%.6f,"
-			"\"latency_ns\":{\"kind\":\"%s\",\"min\":%llu,\"p50\":%llu,\"p99\":%llu,\"max\":%llu},"
+			"\"latency_ns\":{\"kind\":\"%s\",\"min\":%llu,\"p50\":%llu,\"p99\":%llu,\"max\":%llu,"
+			"\"samples\":%llu},"
 			"\"cpu_s\":%.6f,\"errors\":%llu,\"pids\":[",
 			i ? "," : "", gen_mech_name(r->mech), r->pairs, (unsigned long long)r->sent,
 			(unsigned long long)r->received, (unsigned long long)r->bytes, r->seconds,
 			r->msgs_per_s, r->mb_per_s, p->pattern == GEN_PINGPONG ? "round_trip" : "one_way",
 			(unsigned long long)r->lat_min, (unsigned long long)r->lat_p50,
-			(unsigned long long)r->lat_p99, (unsigned long long)r->lat_max, r->cpu_s,
+			(unsigned long long)r->lat_p99, (unsigned long long)r->lat_max,
+			(unsigned long long)r->lat_samples, r->cpu_s,
 			(unsigned long long)r->errors);
 		for (size_t k = 0; k < r->npids; k++)
 			fprintf(f, "%s%d", k ? "," : "", (int)r->pids[k]);

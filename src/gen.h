@@ -181,6 +181,7 @@ struct gen_result {
 	double seconds;             /* from the start to now or to the end */
 	double msgs_per_s, mb_per_s;
 	uint64_t lat_min, lat_p50, lat_p99, lat_max;    /* ns; 0 when none */
+	uint64_t lat_samples;                           /* the messages timed */
 	double cpu_s;               /* user + system of its workers (finished ones, or live) */
 	pid_t pids[2 * GEN_MAX_PAIRS];
 	size_t npids;

@@ -80,6 +80,18 @@ def results(args):
                 and len(r["pids"]) == 2 * r["pairs"] and r["msgs_per_s"] > 0)
         print(("ok" if sane else "not ok") + " - %s %s: bytes, latency order, pids, rate (%r)"
               % (pattern, m, {k: r[k] for k in ("bytes", "latency_ns", "pids", "msgs_per_s")}))
+        # timed: every message, or in an unpaced one-way stream of single messages
+        # every 16th (sequence numbers 0, 16, 32, ...)
+        every16 = (r["received"] + 15) // 16
+        if pattern == "pingpong":
+            want = [r["sent"]]
+        elif pattern == "rate":
+            want = [r["received"]]
+        else:
+            want = [r["received"], every16]
+        print(("ok" if lat["samples"] in want else "not ok")
+              + " - %s %s: %d latency samples of %d messages (one of %r)"
+              % (pattern, m, lat["samples"], r["received"], want))
     return True
 
 

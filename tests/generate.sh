@@ -56,6 +56,7 @@ for r in json.load(open(sys.argv[1]))["generate"]["results"]:
     ok = 0 < r["sent"] <= 101 and r["sent"] == r["received"]
     print(("ok" if ok else "not ok") + " - --rate 200 for 0.5 s, %s: %d sent (1 to 101)" % (r["mechanism"], r["sent"]))
 PY
+run_tap $GC results "$TMPD/rate.json" rate pipe posix-mq eventfd
 
 # ---- refused ----
 refused() { # refused DESCRIPTION TEXT ARGS...
