@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/shm.h>
@@ -48,6 +51,8 @@
 #define MOUNT_FDS_MAX 64
 #define WATCH_PATHS_MAX 20000   /* open_by_handle_at calls per snapshot */
 
+struct pf_fd;
+
 struct scan {
 	struct snapshot *snap;
 	struct objindex ix;
@@ -61,6 +66,7 @@ struct scan {
 	bool denied;            /* a descriptor of it could not be read (EACCES, EPERM) */
 	uint64_t ipc_ns;        /* its IPC namespace: its /SYSV maps are that namespace's segments */
 	int pidfd;              /* -1 not yet opened, -2 cannot be opened */
+	const struct pf_fd *cur;        /* what the read phase found of the fd at hand */
 	uint64_t devshm_dev;    /* st_dev of /dev/shm (POSIX shm and sem files), 0 unknown */
 	/* inotify watches: a directory of each filesystem, to open the watched files by
 	 * their handles; read from our mountinfo the first time a watch needs it */
@@ -80,6 +86,40 @@ struct anon_ref {
 	pid_t pid;
 	int fd;
 	uint64_t sig;           /* what the same open file description must show alike */
+};
+
+/* ---- the read phase's records (see "the read phase" below) ---- */
+
+/* What the read phase found of one descriptor. An *_err of -1: not read (the apply
+ * phase reads it itself if it needs it), 0: read, else the errno of the read. */
+struct pf_fd {
+	int fd;
+	int link_err;                   /* readlinkat */
+	size_t link_off, link_len;      /* the link, in pf_proc.text */
+	int acc_err;                    /* pipes: lstat of the link, for the access */
+	mode_t acc_mode;
+	int st_err;                     /* paths: statx of the target */
+	struct stat st;
+	int fi_err;                     /* anon inodes of IPC kinds: fdinfo */
+	char *fdinfo;
+	size_t fdinfo_len;
+	int fill;                       /* pipes and FIFOs at first sight: FILL_* */
+	uint64_t fill_cap, fill_queued;
+};
+
+/* What the read phase found of one process. */
+struct pf_proc {
+	size_t task;                    /* its index in snap->procs, + 1 once read */
+	int fddir;                      /* /proc/PID/fd, open for the apply phase, or -1 */
+	int dir_err;                    /* listing it (open, getdents): errno, or 0 */
+	struct pf_fd *fds;
+	size_t nfds, fds_alloc;
+	char *text;                     /* the links, NUL-terminated */
+	size_t text_len, text_alloc;
+	char *maps, *status;
+	size_t maps_len, status_len;
+	int maps_err, status_err;       /* errno, or 0 */
+	uint64_t ns_ipc, ns_mnt, ns_net;        /* 0 unknown */
 };
 
 static uint64_t lock_key(pid_t pid, uint64_t dev)
@@ -172,16 +212,23 @@ static int read_fdinfo(struct scan *sc, const char *fd, struct fdinfo *fi)
 {
 	char path[64];
 	size_t len;
-
-	snprintf(path, sizeof(path), "%d/fdinfo/%s", (int)sc->pid, fd);
-	char *buf = read_file_at(sc->procfd, path, FDINFO_MAX, &len);
+	char *buf, *own = NULL;
 
 	memset(fi, 0, sizeof(*fi));
-	if (!buf)
-		return -1;
+	if (sc->cur && sc->cur->fi_err >= 0) {
+		if (sc->cur->fi_err)
+			return -1;
+		buf = sc->cur->fdinfo;
+		len = sc->cur->fdinfo_len;
+	} else {
+		snprintf(path, sizeof(path), "%d/fdinfo/%s", (int)sc->pid, fd);
+		buf = own = read_file_at(sc->procfd, path, FDINFO_MAX, &len);
+		if (!buf)
+			return -1;
+	}
 	int rc = fdinfo_parse(buf, len, fi);
 
-	free(buf);
+	free(own);
 	if (rc < 0)
 		xalloc_die();
 	return 0;
@@ -190,49 +237,71 @@ static int read_fdinfo(struct scan *sc, const char *fd, struct fdinfo *fi)
 /* Our own descriptor for the process's fd: it shares the open file description, so
  * unlike opening /proc/PID/fd/N it adds no reader or writer to a pipe. Needs ptrace
  * rights over the process (root). */
-static int dup_remote_fd(struct scan *sc, int fd)
+static int dup_remote_fd(int *pidfd, pid_t pid, int fd)
 {
 #if defined(SYS_pidfd_open) && defined(SYS_pidfd_getfd)
-	if (sc->pidfd == -1) {
-		sc->pidfd = (int)syscall(SYS_pidfd_open, sc->pid, 0);
-		if (sc->pidfd < 0)
-			sc->pidfd = -2;
+	if (*pidfd == -1) {
+		*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (*pidfd < 0)
+			*pidfd = -2;
 	}
-	if (sc->pidfd < 0)
+	if (*pidfd < 0)
 		return -1;
-	return (int)syscall(SYS_pidfd_getfd, sc->pidfd, fd, 0);
+	return (int)syscall(SYS_pidfd_getfd, *pidfd, fd, 0);
 #else
-	(void)sc;
+	(void)pidfd;
+	(void)pid;
 	(void)fd;
 	return -1;
 #endif
 }
 
-/* Capacity and bytes queued of a pipe or FIFO, through a duplicate of the holder's fd. */
-static void pipe_fill(struct scan *sc, size_t obj, int fd)
+/* Capacity and bytes queued of the pipe or FIFO ino at a process's fd, through a
+ * duplicate of it (pidfd: that process's, opened on first use). 0, or -1 unknown. */
+static int fill_read(int *pidfd, pid_t pid, int fd, uint64_t ino, uint64_t *cap, uint64_t *queued)
 {
-	int dup = dup_remote_fd(sc, fd);
+	int dup = dup_remote_fd(pidfd, pid, fd);
 	struct stat st;
+	int rc = -1;
 
 	if (dup < 0)
-		return;
+		return -1;
 	/* the fd may have been closed and its number reused since readlink */
-	if (fstat(dup, &st) < 0 || !S_ISFIFO(st.st_mode) || st.st_ino != sc->snap->objects[obj].inode) {
-		close(dup);
-		return;
-	}
+	if (fstat(dup, &st) == 0 && S_ISFIFO(st.st_mode) && st.st_ino == ino) {
+		int size = fcntl(dup, F_GETPIPE_SZ);
+		int n = 0;
 
-	int cap = fcntl(dup, F_GETPIPE_SZ);
-	int queued = 0;
-
-	if (cap >= 0 && ioctl(dup, FIONREAD, &queued) == 0 && queued >= 0) {
-		struct ipc_object *o = &sc->snap->objects[obj];
-
-		o->max_size = (uint64_t)cap;
-		o->size = (uint64_t)queued;
-		o->has_fill = true;
+		if (size >= 0 && ioctl(dup, FIONREAD, &n) == 0 && n >= 0) {
+			*cap = (uint64_t)size;
+			*queued = (uint64_t)n;
+			rc = 0;
+		}
 	}
 	close(dup);
+	return rc;
+}
+
+enum { FILL_NOT_READ, FILL_UNKNOWN, FILL_READ };
+
+/* Capacity and bytes queued of a pipe or FIFO, at its first holder's fd. */
+static void pipe_fill(struct scan *sc, size_t obj, int fd)
+{
+	struct ipc_object *o = &sc->snap->objects[obj];
+	uint64_t cap = 0, queued = 0;
+	int rc;
+
+	if (sc->cur && sc->cur->fill != FILL_NOT_READ) {
+		rc = sc->cur->fill == FILL_READ ? 0 : -1;
+		cap = sc->cur->fill_cap;
+		queued = sc->cur->fill_queued;
+	} else {
+		rc = fill_read(&sc->pidfd, sc->pid, fd, o->inode, &cap, &queued);
+	}
+	if (rc == 0) {
+		o->max_size = cap;
+		o->size = queued;
+		o->has_fill = true;
+	}
 }
 
 static size_t object_new(struct scan *sc, enum ipc_kind kind, uint64_t inode)
@@ -257,16 +326,27 @@ static int link_inode(const char *link, size_t prefix_len, uint64_t *ino)
 
 /* The access of an fd without reading its fdinfo: /proc/PID/fd/N links carry the
  * description's read and write modes as their own permission bits. */
+static unsigned int mode_access(mode_t mode)
+{
+	return ((mode & S_IRUSR) ? HOLD_READ : 0) | ((mode & S_IWUSR) ? HOLD_WRITE : 0);
+}
+
 static int link_access(struct scan *sc, int fddir, const char *name, unsigned int *access)
 {
 	struct stat st;
 
-	if (fstatat(fddir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+	if (sc->cur && sc->cur->acc_err >= 0) {
+		errno = sc->cur->acc_err;
+		st.st_mode = sc->cur->acc_mode;
+	} else if (fstatat(fddir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = 0;
+	}
+	if (errno) {
 		if (errno == EACCES || errno == EPERM)
 			sc->denied = true;
 		return -1;
 	}
-	*access = ((st.st_mode & S_IRUSR) ? HOLD_READ : 0) | ((st.st_mode & S_IWUSR) ? HOLD_WRITE : 0);
+	*access = mode_access(st.st_mode);
 	return 0;
 }
 
@@ -441,24 +521,29 @@ static void anon_add(struct scan *sc, size_t obj, int fd)
 						   anon_signature(&sc->snap->objects[obj]) };
 }
 
+/* The kind of an anon_inode:TYPE link's TYPE; -1 when no IPC. */
+static int anon_kind(const char *type, enum ipc_kind *kind)
+{
+	static const struct { const char *type; enum ipc_kind kind; } types[] = {
+		{ "[eventfd]", KIND_EVENTFD }, { "[signalfd]", KIND_SIGNALFD },
+		{ "inotify", KIND_INOTIFY }, { "[timerfd]", KIND_TIMERFD },
+		{ "[pidfd]", KIND_PIDFD }, { "[eventpoll]", KIND_EPOLL },
+	};
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(type, types[i].type) == 0) {
+			*kind = types[i].kind;
+			return 0;
+		}
+	return -1;
+}
+
 static void scan_anon(struct scan *sc, const char *name, int fd, const char *type)
 {
 	enum ipc_kind kind;
 	struct fdinfo fi;
 
-	if (strcmp(type, "[eventfd]") == 0)
-		kind = KIND_EVENTFD;
-	else if (strcmp(type, "[signalfd]") == 0)
-		kind = KIND_SIGNALFD;
-	else if (strcmp(type, "inotify") == 0)
-		kind = KIND_INOTIFY;
-	else if (strcmp(type, "[timerfd]") == 0)
-		kind = KIND_TIMERFD;
-	else if (strcmp(type, "[pidfd]") == 0)
-		kind = KIND_PIDFD;
-	else if (strcmp(type, "[eventpoll]") == 0)
-		kind = KIND_EPOLL;
-	else
+	if (anon_kind(type, &kind) < 0)
 		return;
 	/* ipctop's own pidfd is a tool of this scan, not IPC */
 	if (kind == KIND_PIDFD && sc->self)
@@ -571,6 +656,16 @@ static int stat_fd_target(struct scan *sc, int fddir, const char *name, struct s
 {
 	struct statx sx;
 
+	if (sc->cur && sc->cur->st_err >= 0) {
+		if (!sc->cur->st_err) {
+			*st = sc->cur->st;
+			return 0;
+		}
+		errno = sc->cur->st_err;
+		if (errno == EACCES || errno == EPERM)
+			sc->denied = true;
+		return -1;
+	}
 	if (statx(fddir, name, AT_STATX_DONT_SYNC, STAT_MASK, &sx) < 0) {
 		if (errno == EACCES || errno == EPERM)
 			sc->denied = true;
@@ -775,19 +870,15 @@ static void scan_path(struct scan *sc, int fddir, const char *name, int fd, cons
 }
 
 /* Signals pending for the process: a KIND_SIGNAL object when any is. */
-static int scan_status(struct scan *sc)
+static int scan_status(struct scan *sc, const struct pf_proc *r)
 {
-	char path[32];
-	size_t len;
 	struct proc_status st;
 
-	snprintf(path, sizeof(path), "%d/status", (int)sc->pid);
-	char *buf = read_file_at(sc->procfd, path, 1u << 20, &len);
-
-	if (!buf)
+	if (r->status_err) {
+		errno = r->status_err;
 		return -1;
-	status_parse(buf, len, &st);
-	free(buf);
+	}
+	status_parse(r->status, r->status_len, &st);
 	if (!(st.has & (ST_SIGPND | ST_SHDPND)) || (st.sigpnd | st.shdpnd) == 0)
 		return 0;
 
@@ -808,6 +899,21 @@ static int scan_status(struct scan *sc)
 	return 0;
 }
 
+/* ---- the read phase: the kernel's answers, read a few processes ahead ----
+ *
+ * Most of a scan is the kernel answering /proc: a readlink for every descriptor, a
+ * stat or an fdinfo for some, maps and status, namespace links. None of it depends on
+ * what the scan has joined so far, so on a machine with more than one CPU reader
+ * threads (one per CPU, at most PF_READERS; reader t takes the processes i with
+ * i % readers == t) read up to PF_AHEAD processes ahead while this thread joins what
+ * they read to the objects (the apply phase, in process order as before). The records
+ * are a cache: what one lacks, the apply phase reads itself, as it does for the rare
+ * kinds (ptys, FIFOs' and memfds' access, locks). With one CPU both phases run here,
+ * one process after the other. */
+
+#define PF_AHEAD 32
+#define PF_READERS 4
+
 /* A directory entry as getdents64 returns it (glibc declares no such type). */
 struct linux_dirent64 {
 	uint64_t d_ino;
@@ -817,71 +923,381 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
-static void scan_fd(struct scan *sc, int fddir, const char *name)
+struct pf_task {
+	pid_t pid;
+	bool ns_seen;                   /* ipc and mnt: the namespace discovery stat'ed them */
+	uint64_t ns_ipc, ns_mnt;
+};
+
+struct prefetch {
+	/* set before the reader starts, read-only after */
+	int procfd;
+	unsigned int kinds;
+	bool want_fds, want_maps, want_status, want_net;
+	pid_t self;
+	const struct pf_task *tasks;
+	size_t ntasks;
+	size_t self_task;               /* ipctop's own index, or SIZE_MAX */
+	/* the ring: task i in slot i % PF_AHEAD, ipctop's own in slot PF_AHEAD */
+	struct pf_proc slots[PF_AHEAD + 1];
+	struct pf_reader {
+		struct prefetch *pf;
+		size_t first;           /* its tasks: first, first + nreaders, ... */
+		pthread_t thread;
+		/* pipes and FIFOs it has seen, for their fill at first sight */
+		struct objindex seen;
+	} readers[PF_READERS];
+	size_t nreaders;                /* readers meant (the stride), 0 none */
+	size_t started;                 /* readers running: 0 .. started-1; the tasks of
+					 * one that could not be started are read here */
+	struct objindex seen_here;      /* as a reader's, for the tasks read here */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t consumed;                /* tasks the apply phase is done with */
+	unsigned int readers_waiting;
+	bool applier_waits;
+};
+
+static void pf_text(struct pf_proc *r, const char *text, size_t len, size_t *off)
 {
-	char link[PATH_MAX + 1];
-	uint64_t fd;
-
-	if (parse_u64(name, strlen(name), 10, &fd) < 0 || fd > INT_MAX)
-		return;
-	ssize_t n = readlinkat(fddir, name, link, sizeof(link) - 1);
-
-	if (n < 0) {
-		/* ENOENT: closed meanwhile; a refusal means holders we cannot see */
-		if (errno == EACCES || errno == EPERM)
-			sc->denied = true;
-		return;
+	if (r->text_len + len + 1 > r->text_alloc) {
+		r->text_alloc = (r->text_len + len + 1) * 2;
+		r->text = xreallocarray(r->text, r->text_alloc, 1);
 	}
-	link[n] = '\0';
-	if (strncmp(link, "pipe:[", 6) == 0)
-		scan_pipe(sc, fddir, name, (int)fd, link);
-	else if (strncmp(link, "socket:[", 8) == 0)
-		scan_socket(sc, (int)fd, link);
-	else if (strncmp(link, "anon_inode:", 11) == 0)
-		scan_anon(sc, name, (int)fd, link + 11);
-	else if (link[0] == '/')
-		scan_path(sc, fddir, name, (int)fd, link, (size_t)n);
+	*off = r->text_len;
+	memcpy(r->text + r->text_len, text, len);
+	r->text[r->text_len + len] = '\0';
+	r->text_len += len + 1;
 }
 
-/* Returns 0, or -1 with errno when the process's fds cannot be listed. The directory
- * is read with getdents64 into a buffer on the stack: no DIR to allocate, no fcntl
- * of fdopendir's, for each of thousands of processes. */
-static int scan_fds(struct scan *sc)
+/* The fill of a pipe or FIFO at the first fd a reader sees it at. The apply phase
+ * makes its object at its first holder's fd (in process and fd order); that process's
+ * reader met no holder before it either, so the fill is in that fd's record. */
+static void pf_fill(struct objindex *seen, struct pf_fd *f, enum idx_space space, uint64_t a,
+		    uint64_t ino, pid_t pid, int *pidfd)
+{
+	size_t any;
+
+	if (objindex_get(seen, space, a, ino, &any) == 0)
+		return;
+	objindex_put(seen, space, a, ino, 0);
+	f->fill = fill_read(pidfd, pid, f->fd, ino, &f->fill_cap, &f->fill_queued) == 0 ? FILL_READ
+											   : FILL_UNKNOWN;
+}
+
+static void pf_read_fd(struct prefetch *pf, struct objindex *seen, struct pf_proc *r, pid_t pid,
+		       const char *name, int fd, int *pidfd)
+{
+	char link[PATH_MAX + 1];
+	uint64_t ino;
+
+	if (r->nfds == r->fds_alloc) {
+		r->fds_alloc = r->fds_alloc ? r->fds_alloc * 2 : 64;
+		r->fds = xreallocarray(r->fds, r->fds_alloc, sizeof(*r->fds));
+	}
+	struct pf_fd *f = &r->fds[r->nfds++];
+
+	memset(f, 0, sizeof(*f));
+	f->fd = fd;
+	f->acc_err = f->st_err = f->fi_err = -1;
+
+	ssize_t n = readlinkat(r->fddir, name, link, sizeof(link) - 1);
+
+	if (n < 0) {
+		f->link_err = errno;
+		return;
+	}
+	pf_text(r, link, (size_t)n, &f->link_off);
+	f->link_len = (size_t)n;
+	link[n] = '\0';
+	if (strncmp(link, "pipe:[", 6) == 0) {
+		struct stat st;
+
+		if (!(pf->kinds & KIND_BIT(KIND_PIPE)) || link_inode(link, 6, &ino) < 0)
+			return;
+		if (fstatat(r->fddir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			f->acc_err = errno;
+			return;
+		}
+		f->acc_err = 0;
+		f->acc_mode = st.st_mode;
+		pf_fill(seen, f, IDX_PIPE, 0, ino, pid, pidfd);
+	} else if (link[0] == '/') {
+		struct statx sx;
+
+		if (statx(r->fddir, name, AT_STATX_DONT_SYNC, STAT_MASK, &sx) < 0) {
+			f->st_err = errno;
+			return;
+		}
+		f->st_err = 0;
+		statx_to_stat(&sx, &f->st);
+		if (S_ISFIFO(f->st.st_mode) && (pf->kinds & KIND_BIT(KIND_FIFO)))
+			pf_fill(seen, f, IDX_FILE, f->st.st_dev, f->st.st_ino, pid, pidfd);
+	} else if (strncmp(link, "anon_inode:", 11) == 0) {
+		enum ipc_kind kind;
+		char path[64];
+
+		if (anon_kind(link + 11, &kind) < 0 || !(pf->kinds & KIND_BIT(kind)) ||
+		    (kind == KIND_PIDFD && pid == pf->self))
+			return;
+		snprintf(path, sizeof(path), "%d/fdinfo/%s", (int)pid, name);
+		f->fdinfo = read_file_at(pf->procfd, path, FDINFO_MAX, &f->fdinfo_len);
+		f->fi_err = f->fdinfo ? 0 : errno ? errno : EIO;
+	}
+}
+
+static void pf_read_fds(struct prefetch *pf, struct objindex *seen, struct pf_proc *r, pid_t pid)
 {
 	char path[32];
 	union {
 		char bytes[16384];
 		struct linux_dirent64 align;
 	} buf;
+	int pidfd = -1;
 
-	snprintf(path, sizeof(path), "%d/fd", (int)sc->pid);
-	int fddir = openat(sc->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fddir < 0)
-		return -1;
+	/* read with getdents64 into a buffer on the stack: no DIR to allocate, no fcntl of
+	 * fdopendir's, for each of thousands of processes */
+	snprintf(path, sizeof(path), "%d/fd", (int)pid);
+	r->fddir = openat(pf->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->fddir < 0) {
+		r->dir_err = errno;
+		return;
+	}
 	for (;;) {
-		long n = syscall(SYS_getdents64, fddir, buf.bytes, sizeof(buf.bytes));
+		long n = syscall(SYS_getdents64, r->fddir, buf.bytes, sizeof(buf.bytes));
 
-		if (n < 0) {
-			int err = errno;
-
-			close(fddir);
-			errno = err;
-			return -1;
-		}
-		if (n == 0)
+		if (n < 0)
+			r->dir_err = errno;
+		if (n <= 0)
 			break;
 		for (long off = 0; off < n;) {
 			const struct linux_dirent64 *de = (const void *)(buf.bytes + off);
+			uint64_t fd;
 
 			if (de->d_reclen == 0)
 				break;
 			off += de->d_reclen;
-			if (de->d_name[0] != '.')
-				scan_fd(sc, fddir, de->d_name);
+			if (de->d_name[0] != '.' && parse_u64(de->d_name, strlen(de->d_name), 10, &fd) == 0 &&
+			    fd <= INT_MAX)
+				pf_read_fd(pf, seen, r, pid, de->d_name, (int)fd, &pidfd);
 		}
 	}
-	close(fddir);
+	if (pidfd >= 0)
+		close(pidfd);
+}
+
+static uint64_t pf_ns(int procfd, pid_t pid, const char *ns)
+{
+	char path[40];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%d/ns/%s", (int)pid, ns);
+	return fstatat(procfd, path, &st, 0) == 0 ? st.st_ino : 0;
+}
+
+/* Everything the apply phase needs of task i, into r. */
+static void pf_read(struct prefetch *pf, struct objindex *seen, struct pf_proc *r, size_t i)
+{
+	const struct pf_task *t = &pf->tasks[i];
+	char path[32];
+
+	r->fddir = -1;
+	r->dir_err = r->maps_err = r->status_err = 0;
+	r->nfds = r->text_len = 0;
+	r->maps = r->status = NULL;
+	r->ns_ipc = t->ns_seen ? t->ns_ipc : pf_ns(pf->procfd, t->pid, "ipc");
+	r->ns_mnt = t->ns_seen ? t->ns_mnt : pf_ns(pf->procfd, t->pid, "mnt");
+	r->ns_net = pf->want_net ? pf_ns(pf->procfd, t->pid, "net") : 0;
+	if (pf->want_fds)
+		pf_read_fds(pf, seen, r, t->pid);
+	if (pf->want_maps) {
+		snprintf(path, sizeof(path), "%d/maps", (int)t->pid);
+		r->maps = read_file_at(pf->procfd, path, MAPS_MAX, &r->maps_len);
+		r->maps_err = r->maps ? 0 : errno ? errno : EIO;
+	}
+	if (pf->want_status) {
+		snprintf(path, sizeof(path), "%d/status", (int)t->pid);
+		r->status = read_file_at(pf->procfd, path, 1u << 20, &r->status_len);
+		r->status_err = r->status ? 0 : errno ? errno : EIO;
+	}
+}
+
+static struct pf_proc *pf_slot(struct prefetch *pf, size_t i)
+{
+	return i == pf->self_task ? &pf->slots[PF_AHEAD] : &pf->slots[i % PF_AHEAD];
+}
+
+static void *pf_reader(void *arg)
+{
+	struct pf_reader *rd = arg;
+	struct prefetch *pf = rd->pf;
+
+	for (size_t i = rd->first; i < pf->ntasks; i += pf->nreaders) {
+		if (i == pf->self_task)
+			continue;
+		pthread_mutex_lock(&pf->lock);
+		while (i >= pf->consumed + PF_AHEAD) {
+			pf->readers_waiting++;
+			pthread_cond_wait(&pf->cond, &pf->lock);
+			pf->readers_waiting--;
+		}
+		pthread_mutex_unlock(&pf->lock);
+
+		struct pf_proc *r = pf_slot(pf, i);
+
+		pf_read(pf, &rd->seen, r, i);
+		pthread_mutex_lock(&pf->lock);
+		r->task = i + 1;
+		if (pf->applier_waits)
+			pthread_cond_broadcast(&pf->cond);
+		pthread_mutex_unlock(&pf->lock);
+	}
+	return NULL;
+}
+
+static size_t cpus(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set) == 0 ? (size_t)CPU_COUNT(&set) : 1;
+}
+
+static void pf_start(struct prefetch *pf)
+{
+	size_t want = cpus();
+
+	for (size_t i = 0; i <= PF_AHEAD; i++)
+		pf->slots[i].fddir = -1;
+	for (size_t t = 0; t < PF_READERS; t++)
+		objindex_init(&pf->readers[t].seen);
+	objindex_init(&pf->seen_here);
+	pf->nreaders = pf->started = 0;
+	/* ipctop itself first, here, before a reader holds a pidfd or a duplicate of
+	 * another process's pipe that its listing would show */
+	if (pf->self_task != SIZE_MAX) {
+		pf_read(pf, &pf->seen_here, pf_slot(pf, pf->self_task), pf->self_task);
+		pf_slot(pf, pf->self_task)->task = pf->self_task + 1;
+	}
+	if (want < 2 || pf->ntasks < 2)
+		return;
+	if (want > PF_READERS)
+		want = PF_READERS;
+	pthread_mutex_init(&pf->lock, NULL);
+	pthread_cond_init(&pf->cond, NULL);
+
+	/* the readers take no signal: they are the program's threads' to handle */
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/* the stride is set before any reader starts and never changes */
+	pf->nreaders = want;
+	for (size_t t = 0; t < want; t++) {
+		pf->readers[t].pf = pf;
+		pf->readers[t].first = t;
+	}
+	while (pf->started < want && pthread_create(&pf->readers[pf->started].thread, NULL, pf_reader,
+						    &pf->readers[pf->started]) == 0)
+		pf->started++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Task i's record, read by a reader (waited for) or here. */
+static struct pf_proc *pf_get(struct prefetch *pf, size_t i)
+{
+	struct pf_proc *r = pf_slot(pf, i);
+
+	if (i == pf->self_task)
+		return r;
+	if (!pf->nreaders || i % pf->nreaders >= pf->started) {
+		pf_read(pf, &pf->seen_here, r, i);
+		return r;
+	}
+	pthread_mutex_lock(&pf->lock);
+	while (r->task != i + 1) {
+		pf->applier_waits = true;
+		pthread_cond_wait(&pf->cond, &pf->lock);
+		pf->applier_waits = false;
+	}
+	pthread_mutex_unlock(&pf->lock);
+	return r;
+}
+
+/* Done with task i's record: its slot is free again. */
+static void pf_put(struct prefetch *pf, size_t i)
+{
+	struct pf_proc *r = pf_slot(pf, i);
+
+	for (size_t k = 0; k < r->nfds; k++)
+		free(r->fds[k].fdinfo);
+	r->nfds = 0;
+	free(r->maps);
+	free(r->status);
+	r->maps = r->status = NULL;
+	if (r->fddir >= 0)
+		close(r->fddir);
+	r->fddir = -1;
+	if (!pf->started)
+		return;
+	pthread_mutex_lock(&pf->lock);
+	pf->consumed = i + 1;
+	if (pf->readers_waiting)
+		pthread_cond_broadcast(&pf->cond);
+	pthread_mutex_unlock(&pf->lock);
+}
+
+static void pf_stop(struct prefetch *pf)
+{
+	for (size_t t = 0; t < pf->started; t++)
+		pthread_join(pf->readers[t].thread, NULL);
+	if (pf->nreaders) {
+		pthread_cond_destroy(&pf->cond);
+		pthread_mutex_destroy(&pf->lock);
+	}
+	for (size_t i = 0; i <= PF_AHEAD; i++) {
+		free(pf->slots[i].fds);
+		free(pf->slots[i].text);
+	}
+	for (size_t t = 0; t < PF_READERS; t++)
+		objindex_free(&pf->readers[t].seen);
+	objindex_free(&pf->seen_here);
+}
+
+/* ---- the apply phase ---- */
+
+static void scan_fd(struct scan *sc, int fddir, const struct pf_fd *f, const char *link)
+{
+	char name[16];
+
+	if (f->link_err) {
+		/* ENOENT: closed meanwhile; a refusal means holders we cannot see */
+		if (f->link_err == EACCES || f->link_err == EPERM)
+			sc->denied = true;
+		return;
+	}
+	snprintf(name, sizeof(name), "%d", f->fd);
+	sc->cur = f;
+	if (strncmp(link, "pipe:[", 6) == 0)
+		scan_pipe(sc, fddir, name, f->fd, link);
+	else if (strncmp(link, "socket:[", 8) == 0)
+		scan_socket(sc, f->fd, link);
+	else if (strncmp(link, "anon_inode:", 11) == 0)
+		scan_anon(sc, name, f->fd, link + 11);
+	else if (link[0] == '/')
+		scan_path(sc, fddir, name, f->fd, link, f->link_len);
+	sc->cur = NULL;
+}
+
+/* Returns 0, or -1 with errno when the process's fds could not be listed (those
+ * listed before a failure are scanned). */
+static int scan_fds(struct scan *sc, const struct pf_proc *r)
+{
+	for (size_t i = 0; i < r->nfds; i++)
+		scan_fd(sc, r->fddir, &r->fds[i], r->fds[i].link_err ? "" : r->text + r->fds[i].link_off);
+	if (r->dir_err) {
+		errno = r->dir_err;
+		return -1;
+	}
 	return 0;
 }
 
@@ -953,16 +1369,15 @@ static size_t map_object_new(struct scan *sc, const struct map_entry *m, enum ma
 	}
 }
 
-static int scan_maps(struct scan *sc)
+static int scan_maps(struct scan *sc, const struct pf_proc *r)
 {
-	char path[32];
-	size_t len;
+	const char *buf = r->maps;
+	size_t len = r->maps_len;
 
-	snprintf(path, sizeof(path), "%d/maps", (int)sc->pid);
-	char *buf = read_file_at(sc->procfd, path, MAPS_MAX, &len);
-
-	if (!buf)
+	if (r->maps_err) {
+		errno = r->maps_err;
 		return -1;
+	}
 	for (size_t pos = 0; pos < len;) {
 		const char *line = buf + pos;
 		const char *nl = memchr(line, '\n', len - pos);
@@ -1019,34 +1434,7 @@ static int scan_maps(struct scan *sc)
 			o->has_size = true;
 		}
 	}
-	free(buf);
 	return 0;
-}
-
-/* The IPC, mount and network namespaces: three stats, where libproc2 would stat all
- * eight (two of them already made by the namespace discovery, when it ran). */
-static void read_namespaces(struct scan *sc, struct process *p)
-{
-	char path[40];
-	struct stat st;
-	const struct pid_ns *seen = snapshot_pid_ns(sc->snap, p->pid);
-
-	if (seen) {     /* the namespace discovery stat'ed them a moment ago */
-		p->ns_ipc = seen->ipc;
-		p->ns_mnt = seen->mnt;
-	} else {
-		snprintf(path, sizeof(path), "%d/ns/ipc", (int)p->pid);
-		if (fstatat(sc->procfd, path, &st, 0) == 0)
-			p->ns_ipc = st.st_ino;
-		snprintf(path, sizeof(path), "%d/ns/mnt", (int)p->pid);
-		if (fstatat(sc->procfd, path, &st, 0) == 0)
-			p->ns_mnt = st.st_ino;
-	}
-	if (sc->kinds & KIND_BIT(KIND_UNIX)) {
-		snprintf(path, sizeof(path), "%d/ns/net", (int)p->pid);
-		if (fstatat(sc->procfd, path, &st, 0) == 0)
-			p->ns_net = st.st_ino;
-	}
 }
 
 static bool index_has_maps(const struct snapshot *snap)
@@ -1194,15 +1582,44 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 	sc.lock_next = xcalloc(snap->nobjects + 1, sizeof(*sc.lock_next));
 	index_objects(&sc);
 
+	struct prefetch pf = {
+		.procfd = sc.procfd, .kinds = kinds, .want_fds = want_fds, .want_maps = want_maps,
+		.want_status = want_status, .want_net = (kinds & KIND_BIT(KIND_UNIX)) != 0,
+		.self = self, .ntasks = snap->nprocs, .self_task = SIZE_MAX,
+	};
+	struct pf_task *tasks = xcalloc(snap->nprocs + 1, sizeof(*tasks));
+
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		/* the namespace discovery stat'ed the IPC and mount links a moment ago */
+		const struct pid_ns *seen = snapshot_pid_ns(snap, snap->procs[i].pid);
+
+		tasks[i].pid = snap->procs[i].pid;
+		if (seen) {
+			tasks[i].ns_seen = true;
+			tasks[i].ns_ipc = seen->ipc;
+			tasks[i].ns_mnt = seen->mnt;
+		}
+		if (tasks[i].pid == self)
+			pf.self_task = i;
+	}
+	pf.tasks = tasks;
+	pf_start(&pf);
+
 	for (size_t i = 0; i < snap->nprocs; i++) {
 		struct process *p = &snap->procs[i];
 		bool denied = false;
+		const struct pf_proc *r = pf_get(&pf, i);
 
 		sc.pid = p->pid;
 		sc.self = p->pid == self;
 		sc.pidfd = -1;
 		sc.denied = false;
-		read_namespaces(&sc, p);
+		if (r->ns_ipc)
+			p->ns_ipc = r->ns_ipc;
+		if (r->ns_mnt)
+			p->ns_mnt = r->ns_mnt;
+		if (r->ns_net)
+			p->ns_net = r->ns_net;
 		/* sock_diag sees our network namespace: another's sockets are invisible (a
 		 * kernel thread, with no namespace of its own to show, is no concern) */
 		if ((kinds & KIND_BIT(KIND_UNIX)) && p->ns_net != self_ns_net &&
@@ -1212,17 +1629,17 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 		 * every namespace was) */
 		sc.ipc_ns = p->ns_ipc ? p->ns_ipc : self_ns_ipc;
 		/* ENOENT, ESRCH: the process exited meanwhile; nothing to say */
-		if (want_fds && ((scan_fds(&sc) < 0 && (errno == EACCES || errno == EPERM ||
-							errno == EFBIG)) || sc.denied)) {
+		if (want_fds && ((scan_fds(&sc, r) < 0 && (errno == EACCES || errno == EPERM ||
+							  errno == EFBIG)) || sc.denied)) {
 			snap->fds_unreadable++;
 			denied = true;
 		}
-		if (want_maps && scan_maps(&sc) < 0 && (errno == EACCES || errno == EPERM ||
-							errno == EFBIG)) {
+		if (want_maps && scan_maps(&sc, r) < 0 && (errno == EACCES || errno == EPERM ||
+							   errno == EFBIG)) {
 			snap->maps_unreadable++;
 			denied = true;
 		}
-		if (want_status && scan_status(&sc) < 0 && (errno == EACCES || errno == EPERM))
+		if (want_status && scan_status(&sc, r) < 0 && (errno == EACCES || errno == EPERM))
 			denied = true;
 		if (denied) {
 			p->unreadable = true;
@@ -1230,7 +1647,10 @@ void proc_scan(struct snapshot *snap, unsigned int kinds)
 		}
 		if (sc.pidfd >= 0)
 			close(sc.pidfd);
+		pf_put(&pf, i);
 	}
+	pf_stop(&pf);
+	free(tasks);
 	merge_shared_files(&sc);
 	snap->fds_scanned = want_fds;
 	snap->maps_scanned = want_maps;
