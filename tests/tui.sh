@@ -16,6 +16,8 @@ in_ns=${IPCTOP_TEST_INNER:+1}
 . "$TESTS_SRCDIR/tui_lib.sh"
 trap 'rm -f /dev/shm/"$IPCTOP_TEST_PREFIX"*; cleanup' EXIT
 
+# wait_screen, matching either case
+wait_screen_i() { TUI_GREP=-i; wait_screen "$@"; _ws=$?; TUI_GREP=; return $_ws; }
 # the column header line of the list (the line after the tab bar)
 header_line() { screen | grep -m1 -E '^ +(KIND|NAME|KEY|ID|INODE|PID)'; }
 start_tui() { # start_tui WIDTH HEIGHT ARGS...
@@ -38,12 +40,12 @@ start_tui 160 40 -d 0.5
 check "the header is drawn" wait_screen "ipctop .* every 0.5s"
 check "the tab bar names every pane" wait_screen "1 Pipes 2 UNIX 3 POSIX mq .* P Procs"
 check "limits are drawn as meters" wait_screen "msg\[.*%\]"
-check "the status line lists the function keys" grep -q "F1Help.*F10Quit" "$TMPD/screen"
+check "the status line lists the function keys" wait_screen "F1Help.*F10Quit"
 
 # panes
 keys 5
 check "5 shows POSIX shared memory, with our objects" wait_screen "${P}shm1"
-check "and the other one" grep -q "${P}shm2" "$TMPD/screen"
+check "and the other one" wait_screen "${P}shm2"
 keys Tab
 check "Tab moves on to SysV shared memory" wait_screen "KEY .*NATTCH"
 keys BTab
@@ -64,7 +66,7 @@ keys '\'
 type_text "${P}shm2"
 check "the filter prompt shows what is typed" wait_screen "Filter: ${P}shm2"
 check "filtering hides the rows that do not match" wait_gone "${P}shm1"
-check "and keeps the one that does" grep -q "${P}shm2 " "$TMPD/screen"
+check "and keeps the one that does" wait_row "${P}shm2 "     # (not the prompt's line)
 keys Enter
 check "the filter stays in force, named on the status line" wait_screen "filter: ${P}shm2"
 keys Escape
@@ -75,18 +77,18 @@ keys /
 type_text "${P}shm2"
 keys Enter Enter
 check "search finds the object and Enter opens it" wait_screen "POSIX shared memory  /${P}shm2"
-check "the page lists every field" grep -q "size_bytes .*8192" "$TMPD/screen"
-check "and its holders (none: the helper closed it)" grep -q "Holders (0)" "$TMPD/screen"
+check "the page lists every field" wait_screen "size_bytes .*8192"
+check "and its holders (none: the helper closed it)" wait_screen "Holders (0)"
 keys Escape
 check "Esc goes back to the list" wait_screen "${P}shm1"
 
 # a hostile name never reaches the terminal raw
-check "a name with an escape sequence is shown escaped" grep -q "${P}evil\\\\x1b\[31mred" "$TMPD/screen"
+check "a name with an escape sequence is shown escaped" wait_screen "${P}evil\\\\x1b\[31mred"
 keys '\'
 type_text "evil"
 keys Enter d
 check "the removal dialog shows the name escaped too" wait_screen "Remove 1 object?"
-check "  (escaped in the dialog)" grep -q 'evil\\x1b\[31mred\\nline' "$TMPD/screen"
+check "  (escaped in the dialog)" wait_screen 'evil\\x1b\[31mred\\nline'
 keys n
 check "n cancels: the object is still there" \
 	sh -c "ls /dev/shm | grep -q '^${P}evil'"
@@ -99,8 +101,8 @@ keys '\'
 type_text "${P}q1"
 keys Enter Enter
 check "the queue's page opens" wait_screen "POSIX message queues  /${P}q1"
-check "with its two holders" grep -q "Holders (2)" "$TMPD/screen"
-check "and no message" grep -q "messages  *0$" "$TMPD/screen"
+check "with its two holders" wait_screen "Holders (2)"
+check "and no message" wait_screen "messages  *0$"
 mkfifo "$TMPD/sender.in"
 python3 -c '
 import ctypes, os, sys
@@ -116,14 +118,14 @@ sender=$!
 exec 8>"$TMPD/sender.in"
 check "the page shows the new message without a key pressed" wait_screen "messages  *1$"
 check "and the sender as a third holder" wait_screen "Holders (3)"
-check "with its pid" grep -q " $sender .*fd [0-9]" "$TMPD/screen"
+check "with its pid" wait_screen " $sender .*fd [0-9]"
 exec 8>&-
 wait "$sender"
 check "when the sender exits, two holders again" wait_screen "Holders (2)"
 # from a holder, Enter opens its process; Esc comes back
 keys End Enter
 check "Enter on a holder opens that process" wait_screen "^Process [0-9]* (ipc_mkobj"
-check "which lists what it holds" grep -q "Holds (" "$TMPD/screen"
+check "which lists what it holds" wait_screen "Holds ("
 keys Escape
 check "Esc returns to the queue" wait_screen "POSIX message queues  /${P}q1"
 keys Escape Escape
@@ -132,7 +134,7 @@ check "Esc in the list clears the filter" wait_gone "filter: ${P}q1"
 # the processes pane
 keys P
 check "P shows the processes pane" wait_screen "PID.*USER.*OBJS"
-check "with the helper in it" grep -q "ipc_mkobj" "$TMPD/screen"
+check "with the helper in it" wait_screen "ipc_mkobj"
 
 # removal through the dialog: a stale SysV segment
 if [ -n "$in_ns" ]; then
@@ -143,10 +145,14 @@ if [ -n "$in_ns" ]; then
 	keys Enter d
 	# (y only to a dialog about our segment alone: the filter may match a stale object of
 	# a test running beside this one, which is not ours to remove)
+	# (the count read from a screen showing the dialog's last line, drawn after its title)
 	ours=
-	wait_screen "SysV shared memory segment id $stale_id" && grep -q "Remove 1 object?" "$TMPD/screen" && ours=1
+	wait_screen "SysV shared memory segment id $stale_id" &&
+		wait_screen "y: remove   n, Esc: cancel\|Down: [0-9]* more lines" &&
+		grep -q "Remove 1 object?" "$TMPD/screen" && ours=1
+	[ -n "$ours" ] || sed 's/^/# | /' "$TMPD/screen"
 	check "d asks, naming the segment (only it)" [ -n "$ours" ]
-	check "and saying what removal means" grep -qi "segment\|removed" "$TMPD/screen"
+	check "and saying what removal means" wait_screen_i "segment\|removed"
 	if [ -n "$ours" ]; then keys y; else keys n; fi
 	check "y removes it: the status line says so" wait_screen "Removed 1 object"
 	check "the segment is gone from the kernel" \
@@ -170,7 +176,7 @@ keys d
 wait_screen "Remove 1 object?"
 keys y
 check "removing an object whose identity changed is refused" wait_screen "1 failed"
-check "saying why" grep -qi "changed\|inode" "$TMPD/screen"
+check "saying why" wait_screen_i "changed\|inode"
 keys Enter
 check "Enter closes the report" wait_gone "1 failed"
 check "the new object is left alone" test -s "/dev/shm/${P}chg"
@@ -232,11 +238,19 @@ check "? shows every key" wait_screen "q, F10"
 keys Escape
 check "Esc leaves the help" wait_gone "q, F10"
 
-# resize: follows it and degrades
-tui_resize 70 12
+# resize: follows it and degrades. The window stays 160x40 and only its terminal is made
+# 70x12 (a resize tells the program no more): what it drew past column 70 or row 12 would
+# stay on the screen, where a 70x12 window would hide it (capture-pane cuts at the width)
+tui_tell_size 70 12
+check "after a resize to 70x12 the status line is drawn on row 12" wait_line 12 "F1Help.*F10Quit"
 check "after a resize to 70x12 the tab bar still shows the pane" wait_screen "5 POSIX shm"
-widest() { screen | awk '{ if (length > m) m = length } END { print m + 0 }'; }
-check "and nothing is drawn past 70 columns" [ "$(widest)" -le 70 ]
+# (the status line is drawn last: a screen that shows it on row 12 is drawn whole)
+wait_line 12 "F1Help.*F10Quit"
+# (in characters: a line drawing or a meter may be more than a byte)
+widest() { python3 -c 'import sys; print(max([len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8", errors="replace")] + [0]))' "$TMPD/screen"; }
+lowest() { awk 'NF { n = NR } END { print n + 0 }' "$TMPD/screen"; }
+check "and nothing is drawn past 70 columns (widest line: $(widest))" [ "$(widest)" -le 70 ]
+check "nor below row 12 (lowest line: $(lowest))" [ "$(lowest)" -le 12 ]
 
 keys q
 check "q quits with status 0" wait_screen "ipctop-exited-0"

@@ -61,7 +61,7 @@ session() {
 	prog=$(tui_pid)
 	awk '/^VmHWM:/ { print $2 }' "/proc/$prog/status" >"$TMPD/$name.hwm" 2>/dev/null
 	keys q
-	wait_screen "ipctop-exited-" 60
+	wait_screen "ipctop-exited-[0-9]" 60     # (the digits grepped next)
 	grep -o 'ipctop-exited-[0-9]*' "$TMPD/screen" | head -n 1 >"$TMPD/$name.exit"
 	tui_stop
 	return 0

@@ -13,8 +13,16 @@
 #                                   fixed text); $TMPD/screen then holds that screen
 #   wait_gone PATTERN [SECONDS]     until it no longer shows PATTERN
 #   wait_row TEXT [SECONDS]         until a row other than the filter's shows TEXT
+#   wait_line N PATTERN [SECONDS]   until the screen's line N (from 1) shows PATTERN
 #   wait_for COMMAND...             until COMMAND succeeds (TUI_WAIT seconds at most)
 #   keys KEY... / type_text TEXT    send tmux key names / literal text, then pause KEY_PAUSE
+#   tui_tell_size WIDTH HEIGHT      tell the program its terminal is WIDTH x HEIGHT, the
+#                                   window keeping its size
+#
+# What a test asserts about the screen is waited for, each line on its own: a wait
+# satisfied by one line may have caught a screen drawn only down to that line. A check
+# that something is absent first waits for a line drawn after it (the status line is
+# drawn last).
 #
 # A wait lasts TUI_WAIT seconds (30) unless told: under a sanitizer build on a busy machine
 # the program can take many seconds to start or redraw. A wait that times out prints the
@@ -58,6 +66,7 @@ screen() { tm capture-pane -p ${TUI_JOIN:+-J} -t t; }
 _tui_shows() { screen >"$TMPD/screen" 2>/dev/null && grep -q $TUI_GREP -e "$1" "$TMPD/screen"; }
 _tui_hides() { screen >"$TMPD/screen" 2>/dev/null && ! grep -q $TUI_GREP -e "$1" "$TMPD/screen"; }
 _tui_row() { screen >"$TMPD/screen" 2>/dev/null && grep $TUI_GREP -e "$1" "$TMPD/screen" | grep -vq 'ilter'; }
+_tui_line() { screen >"$TMPD/screen" 2>/dev/null && sed -n "$1p" "$TMPD/screen" | grep -q $TUI_GREP -e "$2"; }
 # the screen as it is now, as TAP comments (its blank lines at the bottom left out)
 _tui_dump() {
 	echo "# the screen after $2 s, $1:"
@@ -82,6 +91,11 @@ wait_row() {
 	_tui_dump "waiting for a row with $1" "${2:-$TUI_WAIT}"
 	return 1
 }
+wait_line() {
+	_tui_poll "${3:-$TUI_WAIT}" _tui_line "$1" "$2" && return 0
+	_tui_dump "waiting for $2 on line $1" "${3:-$TUI_WAIT}"
+	return 1
+}
 
 # (the pause lets the program read one batch of keys before the next arrives; what the
 # tests assert is waited for, not timed)
@@ -101,4 +115,12 @@ tui_resize() {
 	tm resize-window -t t -x "$1" -y "$2" 2>/dev/null || tm resize-pane -t t -x "$1" -y "$2"
 	_tui_tty=$(tm display -p -t t '#{pane_tty}')
 	wait_for _tui_sized "$2" "$1"
+}
+
+# tui_tell_size WIDTH HEIGHT: set the size of the pane's terminal, not the window's: the
+# program is told (the size and SIGWINCH) all a resize tells it, and what it draws past
+# that size stays on the screen, where a window of that size would hide it
+tui_tell_size() {
+	_tui_tty=$(tm display -p -t t '#{pane_tty}')
+	stty -F "$_tui_tty" cols "$1" rows "$2"
 }
