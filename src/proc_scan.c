@@ -913,6 +913,9 @@ static int scan_status(struct scan *sc, const struct pf_proc *r)
 
 #define PF_AHEAD 32
 #define PF_READERS 4
+/* A thread waiting for the other side is woken when there are this many records (or
+ * free slots) for it, not at each: a wake-up costs more than reading a small process. */
+#define PF_BATCH 8
 
 /* A directory entry as getdents64 returns it (glibc declares no such type). */
 struct linux_dirent64 {
@@ -956,6 +959,7 @@ struct prefetch {
 	size_t consumed;                /* tasks the apply phase is done with */
 	unsigned int readers_waiting;
 	bool applier_waits;
+	size_t wait_for;                /* the task it waits for */
 };
 
 static void pf_text(struct pf_proc *r, const char *text, size_t len, size_t *off)
@@ -1137,6 +1141,9 @@ static void *pf_reader(void *arg)
 			continue;
 		pthread_mutex_lock(&pf->lock);
 		while (i >= pf->consumed + PF_AHEAD) {
+			/* everything before i is read: what the applier waits for too */
+			if (pf->applier_waits)
+				pthread_cond_broadcast(&pf->cond);
 			pf->readers_waiting++;
 			pthread_cond_wait(&pf->cond, &pf->lock);
 			pf->readers_waiting--;
@@ -1148,10 +1155,14 @@ static void *pf_reader(void *arg)
 		pf_read(pf, &rd->seen, r, i);
 		pthread_mutex_lock(&pf->lock);
 		r->task = i + 1;
-		if (pf->applier_waits)
+		if (pf->applier_waits && i >= pf->wait_for + PF_BATCH)
 			pthread_cond_broadcast(&pf->cond);
 		pthread_mutex_unlock(&pf->lock);
 	}
+	pthread_mutex_lock(&pf->lock);
+	if (pf->applier_waits)          /* its last: nothing more will come from it */
+		pthread_cond_broadcast(&pf->cond);
+	pthread_mutex_unlock(&pf->lock);
 	return NULL;
 }
 
@@ -1216,6 +1227,7 @@ static struct pf_proc *pf_get(struct prefetch *pf, size_t i)
 	pthread_mutex_lock(&pf->lock);
 	while (r->task != i + 1) {
 		pf->applier_waits = true;
+		pf->wait_for = i;
 		pthread_cond_wait(&pf->cond, &pf->lock);
 		pf->applier_waits = false;
 	}
@@ -1241,7 +1253,7 @@ static void pf_put(struct prefetch *pf, size_t i)
 		return;
 	pthread_mutex_lock(&pf->lock);
 	pf->consumed = i + 1;
-	if (pf->readers_waiting)
+	if (pf->readers_waiting && (pf->consumed % PF_BATCH == 0 || pf->consumed == pf->ntasks))
 		pthread_cond_broadcast(&pf->cond);
 	pthread_mutex_unlock(&pf->lock);
 }
