@@ -50,18 +50,45 @@ bool codepoint_is_control(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
+/* The length of the run of printable ASCII at s (but c, which needs escaping). */
+static size_t ascii_run(const unsigned char *s, size_t len, unsigned char c)
+{
+	size_t n = 0;
+
+	while (n < len && s[n] >= 0x20 && s[n] < 0x7f && s[n] != '\\' && s[n] != c)
+		n++;
+	return n;
+}
+
 char *text_escape(const char *s, size_t len, bool utf8, size_t *width)
 {
 	struct strbuf b = { 0 };
 	const unsigned char *u = (const unsigned char *)s;
-	size_t w = 0;
+	size_t w = ascii_run(u, len, '\\');
 
-	strbuf_add(&b, "", 0);
-	for (size_t i = 0; i < len;) {
+	/* most names and numbers are printable ASCII: one copy, one column a byte */
+	if (w == len) {
+		char *out = xmalloc(len + 1);
+
+		memcpy(out, s, len);
+		out[len] = '\0';
+		if (width)
+			*width = len;
+		return out;
+	}
+	strbuf_add(&b, s, w);
+	for (size_t i = w; i < len;) {
 		uint32_t cp;
-		size_t n = utf8_decode(u + i, len - i, &cp);
+		size_t n = ascii_run(u + i, len - i, '\\');
 		char esc[8];
 
+		if (n) {
+			strbuf_add(&b, s + i, n);
+			w += n;
+			i += n;
+			continue;
+		}
+		n = utf8_decode(u + i, len - i, &cp);
 		if (n == 1 && cp == '\\') {
 			strbuf_add(&b, "\\\\", 2);
 			w += 2;
@@ -109,8 +136,14 @@ bool json_write_string(FILE *f, const char *s, size_t len)
 	fputc('"', f);
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = utf8_decode(u + i, len - i, &cp);
+		size_t n = ascii_run(u + i, len - i, '"');
 
+		if (n) {        /* written as it is, at once */
+			fwrite(s + i, 1, n, f);
+			i += n;
+			continue;
+		}
+		n = utf8_decode(u + i, len - i, &cp);
 		if (n == 0) {
 			fputs("\\ufffd", f);
 			exact = false;
