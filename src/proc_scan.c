@@ -1166,16 +1166,9 @@ static void *pf_reader(void *arg)
 	return NULL;
 }
 
-static size_t cpus(void)
-{
-	cpu_set_t set;
-
-	return sched_getaffinity(0, sizeof(set), &set) == 0 ? (size_t)CPU_COUNT(&set) : 1;
-}
-
 static void pf_start(struct prefetch *pf)
 {
-	size_t want = cpus();
+	size_t want = usable_cpus();
 
 	for (size_t i = 0; i <= PF_AHEAD; i++)
 		pf->slots[i].fddir = -1;

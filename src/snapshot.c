@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "parse_dbus.h"
 #include "nls.h"
 #include "snapshot.h"
+#include "util.h"
 #include "xalloc.h"
 
 struct snapshot *snapshot_new(void)
@@ -362,8 +365,79 @@ static uint64_t process_ns(const struct snapshot *snap, const struct ipc_object 
 	return ns;
 }
 
+void snapshot_absorb(struct snapshot *dst, struct snapshot *src, size_t at)
+{
+	if (src->nobjects) {
+		if (dst->nobjects + src->nobjects > dst->objects_alloc) {
+			dst->objects_alloc = dst->nobjects + src->nobjects;
+			dst->objects = xreallocarray(dst->objects, dst->objects_alloc, sizeof(*dst->objects));
+		}
+		memcpy(dst->objects + dst->nobjects, src->objects, src->nobjects * sizeof(*src->objects));
+		dst->nobjects += src->nobjects;
+		src->nobjects = 0;
+	}
+	if (src->nnotes) {
+		if (at > dst->nnotes)
+			at = dst->nnotes;
+		dst->notes = xreallocarray(dst->notes, dst->nnotes + src->nnotes, sizeof(*dst->notes));
+		memmove(dst->notes + at + src->nnotes, dst->notes + at, (dst->nnotes - at) * sizeof(*dst->notes));
+		memcpy(dst->notes + at, src->notes, src->nnotes * sizeof(*src->notes));
+		dst->nnotes += src->nnotes;
+		src->nnotes = 0;
+	}
+}
+
+/* UNIX sockets are dumped (netlink) by a thread of their own, into a snapshot of their
+ * own, while this one collects the rest up to the process table: the two take about
+ * as long, and neither reads what the other writes. */
+struct unix_job {
+	struct snapshot *snap;
+	size_t notes_at;
+	pthread_t thread;
+	bool running;
+};
+
+static void *unix_job_main(void *arg)
+{
+	unix_collect(((struct unix_job *)arg)->snap);
+	return NULL;
+}
+
+static void unix_job_start(struct unix_job *job, struct snapshot *snap)
+{
+	sigset_t all, old;
+
+	job->running = false;
+	job->notes_at = snap->nnotes;
+	if (usable_cpus() < 2) {
+		unix_collect(snap);
+		return;
+	}
+	job->snap = snapshot_new();
+	sigfillset(&all);       /* signals are the program's threads' to handle */
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	job->running = pthread_create(&job->thread, NULL, unix_job_main, job) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!job->running) {
+		snapshot_free(job->snap);
+		unix_collect(snap);
+	}
+}
+
+static void unix_job_finish(struct unix_job *job, struct snapshot *snap)
+{
+	if (!job->running)
+		return;
+	pthread_join(job->thread, NULL);
+	job->running = false;
+	snapshot_absorb(snap, job->snap, job->notes_at);
+	snap->unix_files_listed = job->snap->unix_files_listed;
+	snapshot_free(job->snap);
+}
+
 void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 {
+	struct unix_job unix_job = { .running = false };
 	unsigned int k = opts->kinds;
 	struct stat st;
 
@@ -385,7 +459,7 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 	if (k & (KIND_BIT(KIND_POSIX_SHM) | KIND_BIT(KIND_POSIX_SEM)))
 		posix_shm_collect(snap, k & KIND_BIT(KIND_POSIX_SHM), k & KIND_BIT(KIND_POSIX_SEM));
 	if (k & KIND_BIT(KIND_UNIX))
-		unix_collect(snap);
+		unix_job_start(&unix_job, snap);
 	if (k & KIND_BIT(KIND_INET))
 		inet_collect(snap);
 	if (k & KIND_BIT(KIND_NETLINK))
@@ -418,6 +492,7 @@ void snapshot_collect(struct snapshot *snap, const struct collect_opts *opts)
 	 * is; then who holds what */
 	if (k & (HOLDER_KINDS | PID_KINDS))
 		procs_collect(snap, opts->pids, opts->npids);
+	unix_job_finish(&unix_job, snap);
 	if (k & HOLDER_KINDS)
 		proc_scan(snap, k);
 	if (k & KIND_BIT(KIND_DBUS))

@@ -488,6 +488,9 @@ const struct pid_ns *snapshot_pid_ns(const struct snapshot *snap, pid_t pid);
  * one (to[i] < i: its holders become that one's) or kept (to[i] == i); the rest moves
  * down, holders follow. to is overwritten with the new indexes. */
 void snapshot_merge_objects(struct snapshot *snap, size_t *to);
+/* Moves src's objects to the end of dst, and its notes into dst's at position at
+ * (where they would be had its collector run on dst then); src is left empty. */
+void snapshot_absorb(struct snapshot *dst, struct snapshot *src, size_t at);
 /* Whether an object is of IPC namespace ns: for SysV and POSIX kinds, it is in it;
  * for the others, a process in it holds the object (or is the process of a signal,
  * lock or D-Bus connection); an object with no holder seen, only of ipctop's own. */

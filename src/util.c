@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <sched.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -160,4 +162,11 @@ void names_cache_free(void)
 {
 	cache_free(&users);
 	cache_free(&groups);
+}
+
+size_t usable_cpus(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0 ? (size_t)CPU_COUNT(&set) : 1;
 }

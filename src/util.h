@@ -16,4 +16,7 @@ const char *group_name(gid_t gid);
 const char *user_label(uid_t uid);
 void names_cache_free(void);
 
+/* The CPUs this process may run on (its affinity), at least 1. */
+size_t usable_cpus(void);
+
 #endif
