@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -1166,6 +1167,18 @@ static void *pf_reader(void *arg)
 	return NULL;
 }
 
+/* Readers keep up to PF_AHEAD processes' fd directories open, and each a pidfd, a
+ * duplicate and a file it reads: under a low open-files limit they would meet EMFILE
+ * and the processes' holders would be lost without a word. Read here, one at a time,
+ * unless the limit leaves room for them several times over. */
+static bool fds_for_readers(void)
+{
+	struct rlimit rl;
+
+	return getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	       rl.rlim_cur >= 4 * (PF_AHEAD + 1 + 3 * PF_READERS);
+}
+
 static void pf_start(struct prefetch *pf)
 {
 	size_t want = usable_cpus();
@@ -1182,7 +1195,7 @@ static void pf_start(struct prefetch *pf)
 		pf_read(pf, &pf->seen_here, pf_slot(pf, pf->self_task), pf->self_task);
 		pf_slot(pf, pf->self_task)->task = pf->self_task + 1;
 	}
-	if (want < 2 || pf->ntasks < 2)
+	if (want < 2 || pf->ntasks < 2 || !fds_for_readers())
 		return;
 	if (want > PF_READERS)
 		want = PF_READERS;
