@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "util.h"
 #include "xalloc.h"
 
 struct collector {
@@ -117,19 +117,8 @@ struct collector *collector_start(const struct collect_opts *opts)
 	/* the asynchronous signals (SIGINT, SIGWINCH...) go to the main thread, which owns
 	 * the terminal; a fault in the worker (SIGSEGV...) must still reach the crash
 	 * handler there, so those stay unblocked */
-	static const int async_signals[] = {
-		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT, SIGCHLD, SIGPIPE,
-		SIGALRM, SIGUSR1, SIGUSR2, SIGTTIN, SIGTTOU,
-	};
-	sigset_t all, old;
+	int err = thread_start(&c->thread, collector_main, c);
 
-	sigemptyset(&all);
-	for (size_t i = 0; i < sizeof(async_signals) / sizeof(async_signals[0]); i++)
-		sigaddset(&all, async_signals[i]);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int err = pthread_create(&c->thread, NULL, collector_main, c);
-
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		close(c->efd);
 		pthread_mutex_destroy(&c->lock);

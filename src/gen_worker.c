@@ -3,9 +3,7 @@
  * them (paced when a rate is set); the consumer checks each (size, sequence, checksum)
  * and counts it, and in ping-pong sends it back. A message:
  *
- *   #define GEN_TS_EVERY 16
-
-struct gen_hdr { seq, send time (CLOCK_MONOTONIC ns), length, checksum } + payload
+ *   struct gen_hdr { seq, send time (CLOCK_MONOTONIC ns), length, checksum } + payload
  *
  * The last message has seq GEN_SEQ_END: the consumer stops there.
  *

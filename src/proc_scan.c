@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -1201,22 +1200,15 @@ static void pf_start(struct prefetch *pf)
 		want = PF_READERS;
 	pthread_mutex_init(&pf->lock, NULL);
 	pthread_cond_init(&pf->cond, NULL);
-
-	/* the readers take no signal: they are the program's threads' to handle */
-	sigset_t all, old;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
 	/* the stride is set before any reader starts and never changes */
 	pf->nreaders = want;
 	for (size_t t = 0; t < want; t++) {
 		pf->readers[t].pf = pf;
 		pf->readers[t].first = t;
 	}
-	while (pf->started < want && pthread_create(&pf->readers[pf->started].thread, NULL, pf_reader,
-						    &pf->readers[pf->started]) == 0)
+	while (pf->started < want &&
+	       thread_start(&pf->readers[pf->started].thread, pf_reader, &pf->readers[pf->started]) == 0)
 		pf->started++;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Task i's record, read by a reader (waited for) or here. */

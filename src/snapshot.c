@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,8 +404,6 @@ static void *unix_job_main(void *arg)
 
 static void unix_job_start(struct unix_job *job, struct snapshot *snap)
 {
-	sigset_t all, old;
-
 	job->running = false;
 	job->notes_at = snap->nnotes;
 	if (usable_cpus() < 2) {
@@ -414,10 +411,7 @@ static void unix_job_start(struct unix_job *job, struct snapshot *snap)
 		return;
 	}
 	job->snap = snapshot_new();
-	sigfillset(&all);       /* signals are the program's threads' to handle */
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	job->running = pthread_create(&job->thread, NULL, unix_job_main, job) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	job->running = thread_start(&job->thread, unix_job_main, job) == 0;
 	if (!job->running) {
 		snapshot_free(job->snap);
 		unix_collect(snap);

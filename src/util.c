@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <sched.h>
+#include <signal.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -169,4 +170,23 @@ size_t usable_cpus(void)
 	cpu_set_t set;
 
 	return sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0 ? (size_t)CPU_COUNT(&set) : 1;
+}
+
+int thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	static const int async_signals[] = {
+		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT, SIGCHLD, SIGPIPE,
+		SIGALRM, SIGUSR1, SIGUSR2, SIGTTIN, SIGTTOU,
+	};
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(async_signals) / sizeof(async_signals[0]); i++)
+		sigaddset(&block, async_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+
+	int err = pthread_create(thread, NULL, fn, arg);
+
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err;
 }

@@ -1,6 +1,7 @@
 #ifndef IPCTOP_UTIL_H
 #define IPCTOP_UTIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -18,5 +19,9 @@ void names_cache_free(void);
 
 /* The CPUs this process may run on (its affinity), at least 1. */
 size_t usable_cpus(void);
+/* pthread_create for a worker thread that takes none of the asynchronous signals
+ * (^C, SIGWINCH, SIGCHLD, ...): those are the program's main thread's to handle.
+ * Returns pthread_create's result. */
+int thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 #endif
