@@ -955,7 +955,8 @@ const struct ipc_object **kind_rows(const struct snapshot *snap, enum ipc_kind k
 	/* the link phase grouped the objects by kind; an unlinked snapshot is walked */
 	size_t first = snap->by_kind ? snap->kind_first[kind] : 0;
 	size_t last = snap->by_kind ? snap->kind_first[kind + 1] : snap->nobjects;
-	struct kind_row_key *keys = xcalloc(last - first + 1, sizeof(*keys));
+	size_t nkeys = last - first + 1;
+	struct kind_row_key *keys = xbigcalloc(nkeys, sizeof(*keys));
 	struct kind_row_key **order = xcalloc(last - first + 1, sizeof(*order));
 	size_t count = 0;
 
@@ -978,7 +979,7 @@ const struct ipc_object **kind_rows(const struct snapshot *snap, enum ipc_kind k
 	for (size_t i = 0; i < count; i++)
 		rows[i] = order[i]->o;
 	free(order);
-	free(keys);
+	xbigarray_free(keys, nkeys, sizeof(*keys));
 	*n = count;
 	return rows;
 }

@@ -6,10 +6,12 @@
 #include "objindex.h"
 #include "xalloc.h"
 
+/* 24 bytes: the table of a large snapshot takes megabytes, and each page of it is
+ * touched (a value is an object's index; NOT_IPC is kept as UINT32_MAX) */
 struct objindex_slot {
 	uint64_t a, b;
-	size_t value;
-	unsigned int space;
+	uint32_t value;
+	uint8_t space;
 	bool used;
 };
 
@@ -34,21 +36,21 @@ void objindex_init(struct objindex *ix)
 {
 	ix->size = 256;
 	ix->used = 0;
-	ix->slots = xcalloc(ix->size, sizeof(*ix->slots));
+	ix->slots = xbigcalloc(ix->size, sizeof(*ix->slots));
 }
 
 void objindex_reserve(struct objindex *ix, size_t n)
 {
 	size_t size = 256;
 
-	while (size < n * 2 && size < SIZE_MAX / 4)
+	while (size / 3 * 2 < n && size < SIZE_MAX / 4)
 		size *= 2;
 	if (size <= ix->size)
 		return;
 	if (ix->used == 0) {
-		free(ix->slots);
+		xbigarray_free(ix->slots, ix->size, sizeof(*ix->slots));
 		ix->size = size;
-		ix->slots = xcalloc(ix->size, sizeof(*ix->slots));
+		ix->slots = xbigcalloc(ix->size, sizeof(*ix->slots));
 		return;
 	}
 	while (ix->size < size)
@@ -57,7 +59,7 @@ void objindex_reserve(struct objindex *ix, size_t n)
 
 void objindex_free(struct objindex *ix)
 {
-	free(ix->slots);
+	xbigarray_free(ix->slots, ix->size, sizeof(*ix->slots));
 	ix->slots = NULL;
 	ix->size = ix->used = 0;
 }
@@ -81,18 +83,18 @@ static void grow(struct objindex *ix)
 
 	ix->size *= 2;
 	ix->used = 0;
-	ix->slots = xcalloc(ix->size, sizeof(*ix->slots));
+	ix->slots = xbigcalloc(ix->size, sizeof(*ix->slots));
 	for (size_t i = 0; i < old.size; i++)
 		if (old.slots[i].used)
 			objindex_put(ix, old.slots[i].space, old.slots[i].a, old.slots[i].b,
 				     old.slots[i].value);
-	free(old.slots);
+	xbigarray_free(old.slots, old.size, sizeof(*old.slots));
 }
 
 void objindex_put(struct objindex *ix, enum idx_space space, uint64_t a, uint64_t b, size_t value)
 {
-	/* keep the load under 1/2 so probes stay short */
-	if ((ix->used + 1) * 2 > ix->size)
+	/* keep the load under 2/3 so probes stay short */
+	if (ix->used + 1 > ix->size / 3 * 2)
 		grow(ix);
 
 	struct objindex_slot *s = find(ix, space, a, b);
@@ -104,7 +106,7 @@ void objindex_put(struct objindex *ix, enum idx_space space, uint64_t a, uint64_
 		s->b = b;
 		ix->used++;
 	}
-	s->value = value;
+	s->value = value == NOT_IPC ? UINT32_MAX : (uint32_t)value;
 }
 
 int objindex_get(const struct objindex *ix, enum idx_space space, uint64_t a, uint64_t b,
@@ -117,6 +119,6 @@ int objindex_get(const struct objindex *ix, enum idx_space space, uint64_t a, ui
 
 	if (!s->used)
 		return -1;
-	*value = s->value;
+	*value = s->value == UINT32_MAX ? NOT_IPC : s->value;
 	return 0;
 }

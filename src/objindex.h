@@ -29,7 +29,7 @@ void objindex_init(struct objindex *ix);
 /* Room for n entries without growing (a size hint; grows as needed anyway). */
 void objindex_reserve(struct objindex *ix, size_t n);
 void objindex_free(struct objindex *ix);
-/* Insert or replace. */
+/* Insert or replace; value is below UINT32_MAX (an object's index) or NOT_IPC. */
 void objindex_put(struct objindex *ix, enum idx_space space, uint64_t a, uint64_t b, size_t value);
 /* Returns 0 and sets *value, or -1 when absent. */
 int objindex_get(const struct objindex *ix, enum idx_space space, uint64_t a, uint64_t b,

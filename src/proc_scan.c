@@ -172,8 +172,10 @@ static struct holder *holder_add(struct snapshot *snap, size_t obj, pid_t pid, i
 				 uint64_t end, unsigned int access)
 {
 	if (snap->nholders == snap->holders_alloc) {
-		snap->holders_alloc = snap->holders_alloc ? snap->holders_alloc * 2 : 256;
-		snap->holders = xreallocarray(snap->holders, snap->holders_alloc, sizeof(*snap->holders));
+		size_t n = snap->holders_alloc ? snap->holders_alloc * 2 : 256;
+
+		snap->holders = xbigarray(snap->holders, snap->holders_alloc, n, sizeof(*snap->holders));
+		snap->holders_alloc = n;
 	}
 	struct holder *h = &snap->holders[snap->nholders++];
 

@@ -85,9 +85,9 @@ void snapshot_free(struct snapshot *snap)
 		strlist_free(&b->activatable);
 	}
 	free(snap->dbus_buses);
-	free(snap->objects);
+	xbigarray_free(snap->objects, snap->objects_alloc, sizeof(*snap->objects));
 	free(snap->by_kind);
-	free(snap->holders);
+	xbigarray_free(snap->holders, snap->holders_alloc, sizeof(*snap->holders));
 	for (size_t i = 0; i < snap->nnotes; i++) {
 		free(snap->notes[i].source);
 		free(snap->notes[i].message);
@@ -108,9 +108,10 @@ void snapshot_free(struct snapshot *snap)
 struct ipc_object *snapshot_add(struct snapshot *snap, enum ipc_kind kind)
 {
 	if (snap->nobjects == snap->objects_alloc) {
-		snap->objects_alloc = snap->objects_alloc ? snap->objects_alloc * 2 : 64;
-		snap->objects = xreallocarray(snap->objects, snap->objects_alloc,
-					      sizeof(*snap->objects));
+		size_t n = snap->objects_alloc ? snap->objects_alloc * 2 : 64;
+
+		snap->objects = xbigarray(snap->objects, snap->objects_alloc, n, sizeof(*snap->objects));
+		snap->objects_alloc = n;
 	}
 	struct ipc_object *obj = &snap->objects[snap->nobjects++];
 
@@ -366,15 +367,32 @@ static uint64_t process_ns(const struct snapshot *snap, const struct ipc_object 
 
 void snapshot_absorb(struct snapshot *dst, struct snapshot *src, size_t at)
 {
-	if (src->nobjects) {
-		if (dst->nobjects + src->nobjects > dst->objects_alloc) {
-			dst->objects_alloc = dst->nobjects + src->nobjects;
-			dst->objects = xreallocarray(dst->objects, dst->objects_alloc, sizeof(*dst->objects));
+	size_t n = dst->nobjects + src->nobjects;
+
+	if (src->nobjects > dst->nobjects) {
+		/* dst takes src's array, the larger (the UNIX sockets: tens of thousands of
+		 * objects), its own objects put first: copying the larger into new memory of
+		 * dst's would touch every page of it a second time */
+		if (n > src->objects_alloc) {
+			src->objects = xbigarray(src->objects, src->objects_alloc, n, sizeof(*src->objects));
+			src->objects_alloc = n;
+		}
+		memmove(src->objects + dst->nobjects, src->objects, src->nobjects * sizeof(*src->objects));
+		memcpy(src->objects, dst->objects, dst->nobjects * sizeof(*dst->objects));
+		xbigarray_free(dst->objects, dst->objects_alloc, sizeof(*dst->objects));
+		dst->objects = src->objects;
+		dst->objects_alloc = src->objects_alloc;
+		src->objects = NULL;
+		src->objects_alloc = 0;
+	} else if (src->nobjects) {
+		if (n > dst->objects_alloc) {
+			dst->objects = xbigarray(dst->objects, dst->objects_alloc, n, sizeof(*dst->objects));
+			dst->objects_alloc = n;
 		}
 		memcpy(dst->objects + dst->nobjects, src->objects, src->nobjects * sizeof(*src->objects));
-		dst->nobjects += src->nobjects;
-		src->nobjects = 0;
 	}
+	dst->nobjects = n;
+	src->nobjects = 0;
 	if (src->nnotes) {
 		if (at > dst->nnotes)
 			at = dst->nnotes;

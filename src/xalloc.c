@@ -1,9 +1,12 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "nls.h"
 #include "xalloc.h"
@@ -71,4 +74,100 @@ char *xstrndup(const char *s, size_t n)
 	if (!p)
 		xalloc_die();
 	return p;
+}
+
+/* ---- arrays of megabytes ---- */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define BIG_MAPPED 0            /* malloc'd, so AddressSanitizer sees them */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BIG_MAPPED 0
+#endif
+#endif
+#ifndef BIG_MAPPED
+#define BIG_MAPPED 1
+#endif
+
+#define BIG_PAGE ((size_t)2 << 20)      /* a huge page */
+#define BIG_MIN (BIG_PAGE / 2)          /* smaller arrays are malloc'd */
+
+/* the bytes an array of n elements takes: from BIG_MIN up, whole huge pages mapped */
+static size_t big_bytes(size_t n, size_t size, bool *mapped)
+{
+	if (size && n > (SIZE_MAX - BIG_PAGE) / size)
+		xalloc_die();
+	size_t bytes = n * size;
+
+	*mapped = BIG_MAPPED && bytes >= BIG_MIN;
+	return *mapped ? (bytes + BIG_PAGE - 1) & ~(BIG_PAGE - 1) : bytes;
+}
+
+static void *big_map(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		xalloc_die();
+	/* (no huge pages here, or none on request: plain pages then) */
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
+void *xbigarray(void *p, size_t old_n, size_t new_n, size_t size)
+{
+	bool was_mapped, mapped;
+	size_t old_bytes = p ? big_bytes(old_n, size, &was_mapped) : 0;
+	size_t bytes = big_bytes(new_n, size, &mapped);
+
+	if (!p)
+		was_mapped = false;
+	if (!mapped) {
+		if (was_mapped) {       /* shrinking below a huge page */
+			void *q = xmalloc(bytes);
+
+			memcpy(q, p, bytes);
+			munmap(p, old_bytes);
+			return q;
+		}
+		return xreallocarray(p, new_n, size);
+	}
+	if (!was_mapped) {
+		void *q = big_map(bytes);
+
+		if (p)
+			memcpy(q, p, old_bytes < bytes ? old_bytes : bytes);
+		free(p);
+		return q;
+	}
+	if (bytes == old_bytes)
+		return p;
+	/* the pages move, nothing is copied */
+	void *q = mremap(p, old_bytes, bytes, MREMAP_MAYMOVE);
+
+	if (q == MAP_FAILED)
+		xalloc_die();
+	(void)madvise(q, bytes, MADV_HUGEPAGE);
+	return q;
+}
+
+void *xbigcalloc(size_t n, size_t size)
+{
+	bool mapped;
+	size_t bytes = big_bytes(n, size, &mapped);
+
+	return mapped ? big_map(bytes) : xcalloc(n, size);
+}
+
+void xbigarray_free(void *p, size_t n, size_t size)
+{
+	bool mapped;
+	size_t bytes = big_bytes(n, size, &mapped);
+
+	if (!p)
+		return;
+	if (mapped)
+		munmap(p, bytes);
+	else
+		free(p);
 }
