@@ -36,6 +36,16 @@ static size_t text_columns(enum ipc_kind kind, const struct render_opts *ro, int
 	return n;
 }
 
+/* n spaces */
+static void pad(FILE *f, size_t n)
+{
+	static const char spaces[] = "                                                                ";
+
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
+		fwrite(spaces, 1, sizeof(spaces) - 1, f);
+	fwrite(spaces, 1, n, f);
+}
+
 static void render_kind(FILE *f, const struct snapshot *snap, enum ipc_kind kind,
 			const struct render_opts *ro)
 {
@@ -52,16 +62,37 @@ static void render_kind(FILE *f, const struct snapshot *snap, enum ipc_kind kind
 		return;
 	}
 
-	/* two passes, formatting every cell twice: memory stays flat however many rows */
-	size_t colw[64];
+	/* every cell formatted once, into one buffer: its text, then its width */
+	struct cell_at {
+		uint32_t off, width;
+	};
+	size_t ncells = nrows * ncols, text_alloc = 0;
+	struct cell_at *at = xbigarray(NULL, 0, ncells, sizeof(*at));
+	char *text = NULL;
+	size_t text_len = 0, colw[64];
 
 	for (size_t c = 0; c < ncols; c++)
 		colw[c] = strlen(columns[cols[c]].header);
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < ncols; c++) {
 			size_t w;
+			char *cell = cell_text(snap, cols[c], rows[r], ro->utf8, &w);
+			size_t len = strlen(cell);
 
-			free(cell_text(snap, cols[c], rows[r], ro->utf8, &w));
+			if (text_len + len + 1 > UINT32_MAX)
+				xalloc_die();
+			if (text_len + len + 1 > text_alloc) {
+				size_t n = text_alloc ? text_alloc * 2 : 65536;
+
+				while (n < text_len + len + 1)
+					n *= 2;
+				text = xbigarray(text, text_alloc, n, 1);
+				text_alloc = n;
+			}
+			memcpy(text + text_len, cell, len + 1);
+			at[r * ncols + c] = (struct cell_at){ (uint32_t)text_len, (uint32_t)w };
+			text_len += len + 1;
+			free(cell);
 			if (w > colw[c])
 				colw[c] = w;
 		}
@@ -77,19 +108,18 @@ static void render_kind(FILE *f, const struct snapshot *snap, enum ipc_kind kind
 	}
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < ncols; c++) {
-			size_t w;
-			char *cell = cell_text(snap, cols[c], rows[r], ro->utf8, &w);
-			size_t pad = colw[c] - w;
+			const struct cell_at *a = &at[r * ncols + c];
 			bool last = c + 1 == ncols;
 
 			if (column_right_aligned(cols[c]))
-				fprintf(f, "%*s", (int)pad, "");
-			fputs(cell, f);
+				pad(f, colw[c] - a->width);
+			fputs(text + a->off, f);
 			if (!column_right_aligned(cols[c]) && !last)
-				fprintf(f, "%*s", (int)pad, "");
-			fputs(last ? "\n" : " ", f);
-			free(cell);
+				pad(f, colw[c] - a->width);
+			putc(last ? '\n' : ' ', f);
 		}
+	xbigarray_free(text, text_alloc, 1);
+	xbigarray_free(at, ncells, sizeof(*at));
 	free(rows);
 }
 

@@ -377,8 +377,11 @@ void snapshot_absorb(struct snapshot *dst, struct snapshot *src, size_t at)
 			src->objects = xbigarray(src->objects, src->objects_alloc, n, sizeof(*src->objects));
 			src->objects_alloc = n;
 		}
-		memmove(src->objects + dst->nobjects, src->objects, src->nobjects * sizeof(*src->objects));
-		memcpy(src->objects, dst->objects, dst->nobjects * sizeof(*dst->objects));
+		if (dst->nobjects) {
+			memmove(src->objects + dst->nobjects, src->objects,
+				src->nobjects * sizeof(*src->objects));
+			memcpy(src->objects, dst->objects, dst->nobjects * sizeof(*dst->objects));
+		}
 		xbigarray_free(dst->objects, dst->objects_alloc, sizeof(*dst->objects));
 		dst->objects = src->objects;
 		dst->objects_alloc = src->objects_alloc;
