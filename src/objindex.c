@@ -93,6 +93,8 @@ static void grow(struct objindex *ix)
 
 void objindex_put(struct objindex *ix, enum idx_space space, uint64_t a, uint64_t b, size_t value)
 {
+	if (value != NOT_IPC && value >= UINT32_MAX)
+		abort();        /* an object's index: never near */
 	/* keep the load under 2/3 so probes stay short */
 	if (ix->used + 1 > ix->size / 3 * 2)
 		grow(ix);

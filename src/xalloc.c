@@ -103,9 +103,26 @@ static size_t big_bytes(size_t n, size_t size, bool *mapped)
 	return *mapped ? (bytes + BIG_PAGE - 1) & ~(BIG_PAGE - 1) : bytes;
 }
 
+/* bytes (whole huge pages) of address space at a huge page's boundary, inaccessible:
+ * mmap only promises a page's, and a huge page needs its own */
+static char *big_reserve(size_t bytes)
+{
+	char *p = mmap(NULL, bytes + BIG_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		xalloc_die();
+	size_t head = (BIG_PAGE - (uintptr_t)p % BIG_PAGE) % BIG_PAGE;
+
+	if (head)
+		munmap(p, head);
+	munmap(p + head + bytes, BIG_PAGE - head);
+	return p + head;
+}
+
 static void *big_map(size_t bytes)
 {
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(big_reserve(bytes), bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 
 	if (p == MAP_FAILED)
 		xalloc_die();
@@ -142,9 +159,12 @@ void *xbigarray(void *p, size_t old_n, size_t new_n, size_t size)
 	}
 	if (bytes == old_bytes)
 		return p;
-	/* the pages move, nothing is copied */
-	void *q = mremap(p, old_bytes, bytes, MREMAP_MAYMOVE);
+	/* in place if the addresses after it are free, else the pages move, to a huge
+	 * page's boundary again: nothing is copied either way */
+	void *q = mremap(p, old_bytes, bytes, 0);
 
+	if (q == MAP_FAILED)
+		q = mremap(p, old_bytes, bytes, MREMAP_MAYMOVE | MREMAP_FIXED, big_reserve(bytes));
 	if (q == MAP_FAILED)
 		xalloc_die();
 	(void)madvise(q, bytes, MADV_HUGEPAGE);
