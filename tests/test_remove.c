@@ -3,7 +3,8 @@
  * the identity checks on real kernel objects: an object taken from a snapshot, then
  * destroyed and made again under the same name (or, for SysV, the same key, with the
  * snapshot's id pointed at the new one), must be refused with a message, and the new
- * object left alone. TAP on stdout. Every object made is removed on every way out.
+ * object left alone. TAP on stdout. Every object made is removed on every way out: the
+ * tests run in a child, and what it leaves (ended by a sanitizer, say) is removed here.
  */
 #include "config.h"
 
@@ -24,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,36 +37,44 @@
 
 #define MAX_MADE 64
 
-static struct made {
+struct made {
 	enum ipc_kind kind;
 	int id;
 	key_t key;
 	char name[PATH_MAX];    /* POSIX name with '/', or a path */
-} made[MAX_MADE];
-static int nmade;
+};
+
+/* In memory shared with the process that runs the tests in a child: it removes what
+ * is left when they end without their own cleanup (a sanitizer ends a process with
+ * _exit, which skips atexit). */
+static struct made_list {
+	struct made v[MAX_MADE];
+	int n;
+	char tmpdir[256];
+} *made_list;
 static char prefix[64];
-static char tmpdir[256];
 static pid_t main_pid;
 
 static void made_add(enum ipc_kind kind, int id, key_t key, const char *name)
 {
-	if (nmade == MAX_MADE) {
+	if (made_list->n == MAX_MADE) {
 		fprintf(stderr, "too many objects\n");
 		exit(1);
 	}
-	made[nmade].kind = kind;
-	made[nmade].id = id;
-	made[nmade].key = key;
-	snprintf(made[nmade].name, sizeof(made[nmade].name), "%s", name ? name : "");
-	nmade++;
+	struct made *m = &made_list->v[made_list->n++];
+
+	m->kind = kind;
+	m->id = id;
+	m->key = key;
+	snprintf(m->name, sizeof(m->name), "%s", name ? name : "");
 }
 
 static void cleanup(void)
 {
 	if (getpid() != main_pid)
 		return;
-	for (int i = nmade - 1; i >= 0; i--) {
-		struct made *m = &made[i];
+	for (int i = made_list->n - 1; i >= 0; i--) {
+		struct made *m = &made_list->v[i];
 		struct msqid_ds mds;
 		struct shmid_ds sds;
 		struct semid_ds seds;
@@ -96,15 +106,57 @@ static void cleanup(void)
 			break;
 		}
 	}
-	nmade = 0;
-	if (tmpdir[0])
-		rmdir(tmpdir);
+	made_list->n = 0;
+	if (made_list->tmpdir[0])
+		rmdir(made_list->tmpdir);
+	made_list->tmpdir[0] = '\0';
 }
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	exit(1);        /* atexit: cleanup */
+}
+
+static pid_t tests_pid;
+
+static void forward_signal(int sig)
+{
+	kill(tests_pid, sig);
+}
+
+/* Run the tests in a child; returns in it. Here: wait for it, remove what it left,
+ * and exit with its status. */
+static void run_tests_in_child(void)
+{
+	made_list = mmap(NULL, sizeof(*made_list), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			 -1, 0);
+	if (made_list == MAP_FAILED) {
+		printf("Bail out! mmap: %s\n", strerror(errno));
+		exit(1);
+	}
+	fflush(stdout);
+	tests_pid = fork();
+	if (tests_pid < 0) {
+		printf("Bail out! fork: %s\n", strerror(errno));
+		exit(1);
+	}
+	if (tests_pid == 0)
+		return;
+	signal(SIGINT, forward_signal);
+	signal(SIGTERM, forward_signal);
+	signal(SIGHUP, forward_signal);
+
+	int status;
+
+	while (waitpid(tests_pid, &status, 0) < 0)
+		if (errno != EINTR)
+			exit(1);
+	main_pid = getpid();
+	cleanup();
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "test_remove: the tests were killed by signal %d\n", WTERMSIG(status));
+	exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
 /* ---- helpers ---- */
@@ -583,7 +635,7 @@ static void test_fifo(void)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%sfifo", tmpdir, prefix);
+	snprintf(path, sizeof(path), "%s/%sfifo", made_list->tmpdir, prefix);
 	made_add(KIND_FIFO, 0, 0, path);
 	if (mkfifo(path, 0600) < 0) {
 		printf("# mkfifo: %s\n", strerror(errno));
@@ -650,7 +702,7 @@ static void test_unix(void)
 	char path[PATH_MAX];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/%ssock", tmpdir, prefix);
+	snprintf(path, sizeof(path), "%s/%ssock", made_list->tmpdir, prefix);
 	made_add(KIND_UNIX, 0, 0, path);
 	int s = unix_bind(path);
 
@@ -695,7 +747,7 @@ static void test_unix_orphan(void)
 	char path[PATH_MAX];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/%sorphan", tmpdir, prefix);
+	snprintf(path, sizeof(path), "%s/%sorphan", made_list->tmpdir, prefix);
 	made_add(KIND_UNIX, 0, 0, path);
 	int s = unix_bind(path);
 
@@ -737,6 +789,7 @@ int main(void)
 {
 	const char *p = getenv("IPCTOP_TEST_PREFIX");
 
+	run_tests_in_child();
 	main_pid = getpid();
 	snprintf(prefix, sizeof(prefix), "%s", p && *p ? p : "");
 	if (!prefix[0])
@@ -759,9 +812,10 @@ int main(void)
 
 	const char *t = getenv("TMPDIR");
 
-	snprintf(tmpdir, sizeof(tmpdir), "%s/ipctop-test-remove.XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(tmpdir)) {
-		tmpdir[0] = '\0';
+	snprintf(made_list->tmpdir, sizeof(made_list->tmpdir), "%s/ipctop-test-remove.XXXXXX",
+		 t && *t ? t : "/tmp");
+	if (!mkdtemp(made_list->tmpdir)) {
+		made_list->tmpdir[0] = '\0';
 		skip(1, "no temporary directory");
 	} else {
 		test_fifo();
@@ -771,8 +825,8 @@ int main(void)
 	/* everything made was removed by the tests themselves */
 	int left = 0;
 
-	for (int i = 0; i < nmade; i++) {
-		struct made *m = &made[i];
+	for (int i = 0; i < made_list->n; i++) {
+		struct made *m = &made_list->v[i];
 		struct stat st;
 
 		if (m->kind == KIND_SYSV_MSG || m->kind == KIND_SYSV_SHM || m->kind == KIND_SYSV_SEM)
