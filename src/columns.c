@@ -957,7 +957,7 @@ const struct ipc_object **kind_rows(const struct snapshot *snap, enum ipc_kind k
 	size_t last = snap->by_kind ? snap->kind_first[kind + 1] : snap->nobjects;
 	size_t nkeys = last - first + 1;
 	struct kind_row_key *keys = xbigcalloc(nkeys, sizeof(*keys));
-	struct kind_row_key **order = xcalloc(last - first + 1, sizeof(*order));
+	struct kind_row_key **order = xcalloc(nkeys, sizeof(*order));
 	size_t count = 0;
 
 	if (sort_col < 0)

@@ -133,12 +133,10 @@ static void *big_map(size_t bytes)
 
 void *xbigarray(void *p, size_t old_n, size_t new_n, size_t size)
 {
-	bool was_mapped, mapped;
+	bool was_mapped = false, mapped;
 	size_t old_bytes = p ? big_bytes(old_n, size, &was_mapped) : 0;
 	size_t bytes = big_bytes(new_n, size, &mapped);
 
-	if (!p)
-		was_mapped = false;
 	if (!mapped) {
 		if (was_mapped) {       /* shrinking below a huge page */
 			void *q = xmalloc(bytes);

@@ -13,8 +13,8 @@ char *xstrndup(const char *s, size_t n);
 /* Arrays of megabytes (a snapshot's objects and holders, hash tables): from 1 MiB up each
  * is a mapping of its own, which the kernel is asked to back with transparent huge
  * pages: such an array is touched page by page as it fills, and on a virtual machine a
- * page fault can cost tens of microseconds. Growing one moves its pages, copying
- * nothing. p is NULL or what xbigarray returned for old_n elements of this size; the
+ * page fault can cost tens of microseconds. Once mapped, growing one moves its pages,
+ * copying nothing. p is NULL or what xbigarray returned for old_n elements of this size; the
  * array is freed with xbigarray_free, given its element count (under AddressSanitizer
  * they are malloc'd, for it to check). */
 void *xbigarray(void *p, size_t old_n, size_t new_n, size_t size);

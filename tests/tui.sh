@@ -30,18 +30,14 @@ P=$IPCTOP_TEST_PREFIX
 start_objects a posix_mq_open:600:q1:2 posix_shm:600:shm1:4096 posix_shm:600:shm2:8192 \
 	"posix_shm:600:x:$(printf 'evil\033[31mred\nline' | od -An -tx1 | tr -d ' \n'):4096" \
 	stale_shm:600:4096 || { not_ok "the object helper starts"; done_testing; exit 1; }
-stale_id=$(python3 -c '
+# the stale segment's id and key (the key, unique to this run, is what the filter is given:
+# an id's digits can be part of another segment's id, key or pid, of a test beside this one)
+set -- $(python3 -c '
 import json, sys
 for l in open(sys.argv[1]):
     o = json.loads(l)
-    if o["kind"] == "sysv_shm": print(o["expect"]["id"])' "$TMPD/a.objs")
-# (its key, unique to this run, is what the filter is given: an id's digits can be part of
-# another segment's id, key or pid, of a test running beside this one)
-stale_key=$(python3 -c '
-import json, sys
-for l in open(sys.argv[1]):
-    o = json.loads(l)
-    if o["kind"] == "sysv_shm": print("0x%08x" % o["expect"]["key"])' "$TMPD/a.objs")
+    if o["kind"] == "sysv_shm": print(o["expect"]["id"], "0x%08x" % o["expect"]["key"])' "$TMPD/a.objs")
+stale_id=$1 stale_key=$2
 
 start_tui 160 40 -d 0.5
 check "the header is drawn" wait_screen "ipctop .* every 0.5s"
