@@ -1244,7 +1244,10 @@ static void draw_status(struct tui *t, int y, int cols)
 	free(b.s);
 }
 
-static void draw(struct tui *t)
+/* The screen, composed but not yet sent: a dialog drawn over it goes out with it, in
+ * one update, not as a frame without it and then one with it (which flickers, and a
+ * reader of the terminal can catch half-drawn). */
+static void compose(struct tui *t)
 {
 	int rows, cols;
 
@@ -1252,7 +1255,7 @@ static void draw(struct tui *t)
 	erase();
 	if (rows < 4 || cols < 16) {
 		mvaddnstr(0, 0, _("ipctop: terminal too small"), cols);
-		refresh();
+		wnoutrefresh(stdscr);
 		return;
 	}
 	bool full = rows >= 14;
@@ -1265,7 +1268,13 @@ static void draw(struct tui *t)
 	else
 		draw_doc(t, y, rows - 1 - y, cols);
 	draw_status(t, rows - 1, cols);
-	refresh();
+	wnoutrefresh(stdscr);
+}
+
+static void draw(struct tui *t)
+{
+	compose(t);
+	doupdate();
 }
 
 /* ---- modal dialogs ---- */
@@ -1338,7 +1347,7 @@ static int dialog(struct tui *t, const char *title, char **raw, size_t nraw, con
 		bool fits = false;
 
 		getmaxyx(stdscr, rows, cols);
-		draw(t);
+		compose(t);
 		int w = cols - 4 > 100 ? 100 : cols - 4;
 		size_t n;
 		char **lines = wrap_lines(raw, nraw, w > 4 ? (size_t)(w - 4) : 1, &n);
@@ -1438,11 +1447,13 @@ static int pick_list(struct tui *t, const char *title, const char *const *items,
 		int rows, cols;
 
 		getmaxyx(stdscr, rows, cols);
-		draw(t);
+		compose(t);
 		int w = cols - 4 > 60 ? 60 : cols - 4, h = (int)n + 3 > rows - 2 ? rows - 2 : (int)n + 3;
 
-		if (w < 10 || h < 4)
+		if (w < 10 || h < 4) {
+			doupdate();
 			return -1;
+		}
 		int y0 = (rows - h) / 2, x0 = (cols - w) / 2;
 		size_t body = (size_t)(h - 3);
 

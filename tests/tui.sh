@@ -148,11 +148,16 @@ if [ -n "$in_ns" ]; then
 	keys Enter d
 	# (y only to a dialog about our segment alone: the filter may match a stale object of
 	# a test running beside this one, which is not ours to remove)
-	# (the count read from a screen showing the dialog's last line, drawn after its title)
+	# (its title, the count and its last line, all read from one screen: a screen caught
+	# while the terminal is being written to can show the last line and not the rest)
+	dialog_is_ours() {
+		screen >"$TMPD/screen" 2>/dev/null &&
+			grep -q "SysV shared memory segment id $stale_id" "$TMPD/screen" &&
+			grep -q "Remove 1 object?" "$TMPD/screen" &&
+			grep -q "y: remove   n, Esc: cancel\|Down: [0-9]* more lines" "$TMPD/screen"
+	}
 	ours=
-	wait_screen "SysV shared memory segment id $stale_id" &&
-		wait_screen "y: remove   n, Esc: cancel\|Down: [0-9]* more lines" &&
-		grep -q "Remove 1 object?" "$TMPD/screen" && ours=1
+	wait_for dialog_is_ours && ours=1
 	[ -n "$ours" ] || sed 's/^/# | /' "$TMPD/screen"
 	check "d asks, naming the segment (only it)" [ -n "$ours" ]
 	check "and saying what removal means" wait_screen "The segment and its data are destroyed now"
